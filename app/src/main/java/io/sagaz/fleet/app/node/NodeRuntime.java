@@ -1,0 +1,55 @@
+package io.sagaz.fleet.app.node;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.sagaz.fleet.core.config.DbConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+
+/** How a node builds its Vert.x (metrics into the node's registry) and its one database pool. */
+public final class NodeRuntime {
+  /** Name of the SQL pool in the metrics ({@code vertx_pool_*{pool_name="sagaz"}}). */
+  public static final String POOL_NAME = "sagaz";
+
+  private NodeRuntime() {}
+
+  /**
+   * A Vert.x builder whose metrics (Vert.x, JVM, pools) go to {@code meters}; metrics must be enabled
+   * in the options or the registry stays empty.
+   */
+  public static VertxBuilder vertx(MeterRegistry meters, String eventBusHost) {
+    VertxOptions options = new VertxOptions()
+        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
+    options.getEventBusOptions().setHost(eventBusHost);
+    return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(meters));
+  }
+
+  /**
+   * The process's one pool; named, so its metrics can be told apart. Behind PgBouncer in transaction
+   * mode ({@code db.pgbouncer}) the client works as through a layer-7 proxy: every prepared statement
+   * is parsed, bound and executed in one exchange, because PgBouncer may hand the next exchange to
+   * another server connection (where the statement would not exist).
+   */
+  public static Pool pool(Vertx vertx, DbConfig db, String url) {
+    return pool(vertx, db, url, "sagaz");
+  }
+
+  /**
+   * The pool with its sessions named {@code applicationName} in {@code pg_stat_activity}: a distinct
+   * name per node lets {@code GET /api/v1/pool} count this node's sessions, not the whole fleet's.
+   */
+  public static Pool pool(Vertx vertx, DbConfig db, String url, String applicationName) {
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(db.poolSize()).setName(POOL_NAME).setShared(true))
+        .connectingTo(PgConnectOptions.fromUri(url).setUseLayer7Proxy(db.pgbouncer())
+            .addProperty("application_name", applicationName))
+        .using(vertx)
+        .build();
+  }
+}

@@ -1,0 +1,80 @@
+package io.sagaz.fleet.bench.maintenance;
+
+import io.sagaz.fleet.core.partition.PartitionWindow;
+import io.sagaz.fleet.core.partition.PartitionedTable;
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A full maintenance run as the maintenance leader performs it (admin-verticles {@code MaintenanceJobs}),
+ * each step its own short transaction: create what is missing ahead per table, drop each expired
+ * partition alone (a drop locks its whole table, so each holds it for milliseconds), then
+ * {@code maintain_all_partitions} for what is left and the inbox retention. The fencing the node adds
+ * around each step (lease check, advisory lock) is a few cheap statements and is left out.
+ */
+final class NodeMaintenanceRun {
+  private final Connection connection;
+  private final PartitionWindow window = PartitionWindow.defaults();
+
+  NodeMaintenanceRun(Connection connection) {
+    this.connection = connection;
+  }
+
+  /** Runs it in autocommit mode (one transaction per statement); the actions taken, counted by kind. */
+  Map<String, Integer> run(LocalDate today) throws SQLException {
+    connection.setAutoCommit(true);
+    Map<String, Integer> actions = new TreeMap<>();
+    for (PartitionedTable t : PartitionedTable.values()) {
+      count(actions, "SELECT * FROM create_partitions(?, ?, ?)", t.tableName(),
+          Date.valueOf(t.period().start(today)), Date.valueOf(window.lastAhead(t, today)));
+    }
+    for (Object[] expired : expired(today)) {
+      count(actions, "SELECT * FROM drop_partitions_older_than(?, ?)", expired);
+    }
+    count(actions, "SELECT * FROM maintain_all_partitions(?, ?, ?, ?)", window.monthsAhead(), window.daysAhead(),
+        window.executionsRetentionMonths(), window.outboxRetentionDays());
+    try (PreparedStatement ps = connection.prepareStatement("SELECT cleanup_consumer_inbox(90)")) {
+      ps.execute();
+    }
+    return actions;
+  }
+
+  /** (table, range end) of every partition past retention, oldest first, as the node finds them. */
+  private List<Object[]> expired(LocalDate today) throws SQLException {
+    List<Object[]> out = new ArrayList<>();
+    for (PartitionedTable t : PartitionedTable.values()) {
+      try (PreparedStatement ps = connection.prepareStatement("SELECT (range_to AT TIME ZONE 'UTC')::date FROM get_partition_statistics()"
+          + " WHERE table_name = ? AND NOT is_default AND (range_to AT TIME ZONE 'UTC')::date <= ? ORDER BY range_to")) {
+        ps.setString(1, t.tableName());
+        ps.setDate(2, Date.valueOf(window.retentionCutoff(t, today)));
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(new Object[] {t.tableName(), rs.getDate(1)});
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private void count(Map<String, Integer> actions, String sql, Object... args) throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        ps.setObject(i + 1, args[i]);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          actions.merge(rs.getString("action"), 1, Integer::sum);
+        }
+      }
+    }
+  }
+}

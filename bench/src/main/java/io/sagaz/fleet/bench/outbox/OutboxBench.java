@@ -1,0 +1,301 @@
+package io.sagaz.fleet.bench.outbox;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import io.sagaz.fleet.core.config.OutboxConfig;
+import io.sagaz.fleet.testkit.KafkaFixture;
+import io.sagaz.fleet.testkit.PostgresFixture;
+import io.sagaz.fleet.testkit.RabbitMqFixture;
+import io.sagaz.fleet.testkit.TestDatabase;
+import java.nio.charset.StandardCharsets;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Outbox throughput and latency, every figure with its baseline measured in the same run:
+ * <ol>
+ *   <li>naive baseline: single-row pollers (claim one, publish, mark one), draining a backlog to Kafka;
+ *   <li>backlog drain: {@code bench.backlog} pending events (default 1,000,000) drained to Kafka;
+ *   <li>end to end: business transactions (order row + one outbox event) from a closed loop, delivered
+ *       to Kafka: events/s from the first commit to the last event marked sent;
+ *   <li>latency at half of that peak (open loop): commit to the event read back from Kafka (an upper
+ *       bound of commit to broker ack: a consumer can only read what acks=all acknowledged);
+ *   <li>the same end-to-end run through RabbitMQ (publisher confirms, mandatory).
+ * </ol>
+ * A ceiling for the end-to-end figures is measured too: the same business transactions with no
+ * poller running. System properties: {@code bench.only=drain} runs only the drain,
+ * {@code bench.only=latency} only the latency phase at {@code bench.rate} (1000) events/s; {@code bench.seconds} (10), {@code bench.backlog} (1000000), {@code bench.pollers} (4),
+ * {@code bench.batch} (1000), {@code bench.writers} (64), {@code bench.writerPool} (32), {@code bench.naiveWorkers} (8).
+ * Services: {@code SAGAZ_TEST_PG_URL} / {@code SAGAZ_TEST_KAFKA_BOOTSTRAP} / {@code SAGAZ_TEST_RABBITMQ_URI},
+ * else embedded PostgreSQL, in-JVM Kafka, embedded AMQP broker.
+ */
+public final class OutboxBench {
+  private static final int SECONDS = Integer.getInteger("bench.seconds", 10);
+  private static final int BACKLOG = Integer.getInteger("bench.backlog", 1_000_000);
+  private static final int POLLERS = Integer.getInteger("bench.pollers", 4);
+  private static final int BATCH = Integer.getInteger("bench.batch", 1000);
+  private static final int WRITERS = Integer.getInteger("bench.writers", 64);
+  private static final int WRITER_POOL = Integer.getInteger("bench.writerPool", 32);
+  private static final int NAIVE_WORKERS = Integer.getInteger("bench.naiveWorkers", 8);
+
+  public static void main(String[] args) throws Exception {
+    KafkaFixture kafka = KafkaFixture.shared();
+    System.out.printf("Outbox benchmark: %d cores, PostgreSQL %s, Kafka %s, AMQP %s%n",
+        Runtime.getRuntime().availableProcessors(), PostgresFixture.shared().kind() + " " + PostgresFixture.shared().serverVersion(),
+        kafka.inJvm() ? "in-JVM KRaft" : kafka.bootstrapServers(), RabbitMqFixture.shared().kind());
+    String only = System.getProperty("bench.only", "");
+    if (only.equals("drain")) {
+      drain(kafka);
+      System.exit(0);
+    }
+    if (only.equals("latency")) {
+      double rate = Double.parseDouble(System.getProperty("bench.rate", "1000"));
+      double[] l = latencyAtHalf(kafka, rate);
+      System.out.printf("commit -> Kafka at %,.0f/s: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", rate, l[0], l[1], l[2]);
+      System.exit(0);
+    }
+    double naive = naive(kafka);
+    double drain = drain(kafka);
+    double ceiling = writeCeiling(kafka);
+    double e2e = endToEnd(kafka);
+    double[] latency = latencyAtHalf(kafka, e2e / 2);
+    double rabbit = rabbitEndToEnd();
+
+    System.out.println();
+    System.out.println("=== Outbox results ===");
+    System.out.printf("naive single-row poller (%d workers) to Kafka : %,10.0f events/s (baseline)%n", NAIVE_WORKERS, naive);
+    System.out.printf("backlog drain of %,d to Kafka          : %,10.0f events/s  (%.1fx naive; goal >= 50,000 and >= 3x)%n",
+        BACKLOG, drain, drain / naive);
+    System.out.printf("business txns alone, no pollers (ceiling)    : %,10.0f txn/s%n", ceiling);
+    System.out.printf("end to end, 1 event per txn, to Kafka        : %,10.0f events/s  (%.1fx naive, %.0f%% of ceiling; goal >= 6,000)%n",
+        e2e, e2e / naive, 100 * e2e / ceiling);
+    System.out.printf("commit -> Kafka at %,.0f/s (half of peak)     : p50 %.1f ms, p99 %.1f ms, max %.1f ms (goal p99 <= 25 ms)%n",
+        e2e / 2, latency[0], latency[1], latency[2]);
+    System.out.printf("end to end, 1 event per txn, to RabbitMQ     : %,10.0f events/s  (%.1fx naive Kafka, %.0f%% of ceiling; goal >= 6,000)%n",
+        rabbit, rabbit / naive, 100 * rabbit / ceiling);
+    System.exit(0);
+  }
+
+  private static double naive(KafkaFixture kafka) throws Exception {
+    TestDatabase db = PostgresFixture.shared().createMigratedDatabase();
+    String topic = topic(kafka, "naive");
+    insertBacklog(db, topic, 200_000);
+    try (NaivePoller naive = new NaivePoller(db, kafka.bootstrapServers(), NAIVE_WORKERS)) {
+      naive.run(NAIVE_WORKERS, System.nanoTime() + Duration.ofSeconds(2).toNanos()); // warm-up
+      long before = naive.sent.get();
+      long t0 = System.nanoTime();
+      naive.run(NAIVE_WORKERS, t0 + Duration.ofSeconds(SECONDS).toNanos());
+      double rate = (naive.sent.get() - before) / ((System.nanoTime() - t0) / 1e9);
+      System.out.printf("naive: %,d sent in %d s -> %,.0f/s%n", naive.sent.get() - before, SECONDS, rate);
+      return rate;
+    } finally {
+      PostgresFixture.shared().drop(db);
+    }
+  }
+
+  private static double drain(KafkaFixture kafka) throws Exception {
+    TestDatabase db = PostgresFixture.shared().createMigratedDatabase();
+    String topic = topic(kafka, "drain");
+    long ti = System.nanoTime();
+    insertBacklog(db, topic, BACKLOG);
+    System.out.printf("drain: %,d pending events inserted in %.1f s%n", BACKLOG, (System.nanoTime() - ti) / 1e9);
+    long t0 = System.nanoTime();
+    try (BenchNode node = new BenchNode(db, BenchNode.outbox(OutboxConfig.Relay.KAFKA, POLLERS, BATCH),
+        kafka.bootstrapServers(), "amqp://unused@127.0.0.1:9", "unused", POLLERS * 2 + 2)) {
+      waitFor(node::published, BACKLOG, Duration.ofMinutes(10), "drain");
+      double rate = BACKLOG / ((System.nanoTime() - t0) / 1e9);
+      System.out.printf("drain: %,d sent in %.1f s -> %,.0f/s%n", BACKLOG, (System.nanoTime() - t0) / 1e9, rate);
+      return rate;
+    } finally {
+      PostgresFixture.shared().drop(db);
+    }
+  }
+
+  private static double endToEnd(KafkaFixture kafka) {
+    TestDatabase db = PostgresFixture.shared().createMigratedDatabase();
+    String topic = topic(kafka, "e2e");
+    try (BenchNode node = new BenchNode(db, BenchNode.outbox(OutboxConfig.Relay.KAFKA, POLLERS, BATCH),
+        kafka.bootstrapServers(), "amqp://unused@127.0.0.1:9", "unused", POLLERS * 2 + 2);
+        Writers writers = new Writers(node.vertx, db, topic, WRITER_POOL)) {
+      return closedLoopRate("kafka e2e", node, writers);
+    } finally {
+      PostgresFixture.shared().drop(db);
+    }
+  }
+
+  /** The same business transactions with no poller running: what the database allows the writers. */
+  private static double writeCeiling(KafkaFixture kafka) {
+    TestDatabase db = PostgresFixture.shared().createMigratedDatabase();
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try (Writers writers = new Writers(vertx, db, "ceiling", WRITER_POOL)) {
+      writers.closedLoop(WRITERS, System.nanoTime() + Duration.ofSeconds(2).toNanos());
+      long base = writers.committed.get();
+      long t0 = System.nanoTime();
+      writers.closedLoop(WRITERS, t0 + Duration.ofSeconds(SECONDS).toNanos());
+      double rate = (writers.committed.get() - base) / ((System.nanoTime() - t0) / 1e9);
+      System.out.printf("ceiling: %,.0f business txn/s with no pollers%n", rate);
+      return rate;
+    } finally {
+      vertx.close().await();
+      PostgresFixture.shared().drop(db);
+    }
+  }
+
+  private static double rabbitEndToEnd() throws Exception {
+    RabbitMqFixture rabbit = RabbitMqFixture.shared();
+    TestDatabase db = PostgresFixture.shared().createMigratedDatabase();
+    String exchange = "sagaz.bench." + UUID.randomUUID();
+    String topic = "orders.created";
+    AtomicLong consumed = new AtomicLong();
+    try (Connection conn = rabbit.connect()) {
+      Channel ch = conn.createChannel();
+      ch.exchangeDeclare(exchange, "topic", true);
+      String queue = ch.queueDeclare("", false, true, true, null).getQueue();
+      ch.queueBind(queue, exchange, topic);
+      ch.basicConsume(queue, true, new DefaultConsumer(ch) {
+        @Override
+        public void handleDelivery(String tag, Envelope env, com.rabbitmq.client.AMQP.BasicProperties p, byte[] body) {
+          consumed.incrementAndGet();
+        }
+      });
+      try (BenchNode node = new BenchNode(db, BenchNode.outbox(OutboxConfig.Relay.RABBITMQ, POLLERS, BATCH),
+          "localhost:9", rabbit.uri(), exchange, POLLERS * 2 + 2);
+          Writers writers = new Writers(node.vertx, db, topic, WRITER_POOL)) {
+        double rate = closedLoopRate("rabbitmq e2e", node, writers);
+        waitFor(consumed::get, writers.committed.get(), Duration.ofSeconds(60), "rabbitmq consumer");
+        return rate;
+      }
+    } finally {
+      PostgresFixture.shared().drop(db);
+    }
+  }
+
+  /** Closed-loop writers for bench.seconds; rate = committed events / (first commit .. last marked sent). */
+  private static double closedLoopRate(String name, BenchNode node, Writers writers) {
+    writers.closedLoop(WRITERS, System.nanoTime() + Duration.ofSeconds(2).toNanos()); // warm-up
+    waitFor(node::published, writers.committed.get(), Duration.ofSeconds(60), name + " warm-up");
+    long base = node.published();
+    long committedBase = writers.committed.get();
+    long t0 = System.nanoTime();
+    writers.closedLoop(WRITERS, t0 + Duration.ofSeconds(SECONDS).toNanos());
+    long written = writers.committed.get() - committedBase;
+    double writeSeconds = (System.nanoTime() - t0) / 1e9;
+    waitFor(node::published, base + written, Duration.ofSeconds(120), name);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    System.out.printf("%s: %,d committed in %.1f s (%,.0f/s), all sent after %.1f s -> %,.0f events/s%n",
+        name, written, writeSeconds, written / writeSeconds, seconds, written / seconds);
+    return written / seconds;
+  }
+
+  private static double[] latencyAtHalf(KafkaFixture kafka, double rate) throws Exception {
+    TestDatabase db = PostgresFixture.shared().createMigratedDatabase();
+    String topic = topic(kafka, "latency");
+    long[] samples = new long[1 << 22];
+    AtomicLong n = new AtomicLong();
+    AtomicBoolean stop = new AtomicBoolean();
+    try (BenchNode node = new BenchNode(db, BenchNode.outbox(OutboxConfig.Relay.KAFKA, POLLERS, BATCH),
+        kafka.bootstrapServers(), "amqp://unused@127.0.0.1:9", "unused", POLLERS * 2 + 2);
+        Writers writers = new Writers(node.vertx, db, topic, WRITER_POOL)) {
+      Thread consumer = new Thread(() -> consume(kafka, topic, writers, samples, n, stop), "latency-consumer");
+      consumer.start();
+      writers.openLoop(rate, System.nanoTime() + Duration.ofSeconds(2).toNanos()); // warm-up, not measured
+      waitFor(node::published, writers.committed.get(), Duration.ofSeconds(60), "latency warm-up");
+      Thread.sleep(500);
+      n.set(0);
+      writers.trackLatency(true);
+      writers.openLoop(rate, System.nanoTime() + Duration.ofSeconds(SECONDS).toNanos());
+      writers.trackLatency(false);
+      long expected = writers.commitTimes.size();
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (n.get() < expected && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      stop.set(true);
+      consumer.join();
+      long[] got = Arrays.copyOf(samples, (int) Math.min(n.get(), samples.length));
+      Arrays.sort(got);
+      var publish = node.meters.get("outbox.publish.duration").timer();
+      System.out.printf("latency: %,d events at %,.0f/s measured; relay hand-off to ack: mean %.1f ms, max %.1f ms over %,d%n",
+          got.length, rate, publish.mean(java.util.concurrent.TimeUnit.MILLISECONDS),
+          publish.max(java.util.concurrent.TimeUnit.MILLISECONDS), publish.count());
+      return new double[] {pct(got, 50), pct(got, 99), pct(got, 100)};
+    } finally {
+      PostgresFixture.shared().drop(db);
+    }
+  }
+
+  private static void consume(KafkaFixture kafka, String topic, Writers writers, long[] samples, AtomicLong n, AtomicBoolean stop) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-" + UUID.randomUUID());
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "1");
+    try (var c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+      c.subscribe(List.of(topic));
+      while (!stop.get()) {
+        for (var r : c.poll(Duration.ofMillis(5))) {
+          long now = System.nanoTime();
+          var h = r.headers().lastHeader("event_id");
+          Long committed = h == null ? null : writers.commitTimes.get(new String(h.value(), StandardCharsets.UTF_8));
+          if (committed != null) {
+            long i = n.getAndIncrement();
+            if (i < samples.length) {
+              samples[(int) i] = now - committed;
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private static double pct(long[] sorted, double p) {
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
+    int i = (int) Math.min(sorted.length - 1, Math.max(0, Math.ceil(p / 100.0 * sorted.length) - 1));
+    return sorted[i] / 1e6;
+  }
+
+  private static String topic(KafkaFixture kafka, String prefix) {
+    String t = KafkaFixture.uniqueTopic("bench-" + prefix);
+    kafka.createTopic(t, 8);
+    return t;
+  }
+
+  /** Inserts {@code n} pending events in one statement, then ANALYZE so claims plan on real numbers. */
+  private static void insertBacklog(TestDatabase db, String topic, int n) throws Exception {
+    try (var c = db.connect(); Statement st = c.createStatement()) {
+      st.execute("INSERT INTO saga_outbox (aggregate_type, aggregate_id, event_type, topic, payload) "
+          + "SELECT 'order', 'order-' || (g % 10000), 'OrderCreated', '" + topic + "', "
+          + "jsonb_build_object('orderId', g, 'total', 42.5) FROM generate_series(1, " + n + ") g");
+      st.execute("ANALYZE saga_outbox");
+    }
+  }
+
+  private static void waitFor(LongSupplier value, long target, Duration timeout, String what) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (value.getAsLong() < target) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(what + ": reached " + value.getAsLong() + " of " + target + " within " + timeout);
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+}

@@ -1,0 +1,183 @@
+package io.sagaz.fleet.core.outbox;
+
+/**
+ * Every DML statement on {@code saga_outbox}.
+ *
+ * <p>Claims, marks and recovery all bound {@code created_at} from below so PostgreSQL prunes the daily
+ * partitions down to the recent ones (planning over 144 partitions costs milliseconds per claim). The
+ * claim query is run with {@code plan_cache_mode = force_custom_plan} in its transaction (see
+ * {@link #BOOKKEEPING_TX}): a generic plan made while the table was empty can scan a full one.
+ *
+ * <p>Fencing: a claim writes a fresh token into {@code claimed_by} and one timestamp into
+ * {@code claimed_at}; every later statement on the batch requires both plus {@code status='claimed'},
+ * so a poller whose claim expired and was recovered changes nothing when it finally answers.
+ */
+public final class OutboxSql {
+  private OutboxSql() {}
+
+  /**
+   * Run first in the claim's and the settle's transactions. Custom plans: see the class doc.
+   * Asynchronous commit: these transactions only do bookkeeping, and losing the last few of them in
+   * a database crash means a claim or a "sent" mark is undone and the event is published again,
+   * which at-least-once delivery (and the consumers' inbox) already covers. The business
+   * transactions that write events keep synchronous commit. Saves a WAL flush per batch.
+   */
+  public static final String BOOKKEEPING_TX =
+      "SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL synchronous_commit = off";
+
+  /**
+   * $1 event_id, $2 saga_id, $3 aggregate_type, $4 aggregate_id, $5 event_type, $6 topic, $7 payload,
+   * $8 headers. Payload and headers arrive as JSON text ({@code ::text::jsonb}): the writer has
+   * encoded them already to check the size, and a String bound to a jsonb parameter directly would be
+   * stored as a JSON string.
+   */
+  public static final String INSERT = """
+      INSERT INTO saga_outbox (event_id, saga_id, aggregate_type, aggregate_id, event_type, topic, payload, headers)
+      VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8::text::jsonb)
+      """;
+
+  private static final String CLAIM_RETURNING = """
+      RETURNING o.id, o.created_at, o.event_id, o.saga_id, o.aggregate_type, o.aggregate_id, o.event_type,
+                o.topic, o.payload::text AS payload, o.headers::text AS headers, o.attempts, o.claimed_at
+      """;
+
+  /** Unordered claim. $1 batch size, $2 lookback days, $3 claim token. */
+  public static final String CLAIM = """
+      WITH due AS (
+        SELECT id, created_at FROM saga_outbox
+         WHERE status IN ('pending', 'failed')
+           AND next_attempt_at <= now()
+           AND created_at >= now() - make_interval(days => $2)
+         ORDER BY next_attempt_at
+         LIMIT $1
+         FOR UPDATE SKIP LOCKED)
+      UPDATE saga_outbox o
+         SET status = 'claimed', claimed_by = $3, claimed_at = now(), attempts = o.attempts + 1
+        FROM due
+       WHERE o.id = due.id AND o.created_at = due.created_at
+      """ + CLAIM_RETURNING;
+
+  /**
+   * Ordered claim: only the oldest undelivered event of each aggregate (its "head"), only when it is
+   * due, and only in shards whose lease the claimer holds right now (the database, not the node's
+   * memory, decides). A head that is claimed or waiting out a backoff holds back its own aggregate
+   * and no other. $1 batch size, $2 lookback days, $3 claim token, $4 shard count, $5 lease holder.
+   * The status/due conditions are repeated on {@code o} so the row re-check under FOR UPDATE sees
+   * a head that another claimer took in the meantime.
+   */
+  public static final String CLAIM_ORDERED = """
+      WITH owned AS (
+        SELECT substr(name, 14)::int AS shard FROM sagaz_leases
+         WHERE name LIKE 'outbox-shard-%' AND holder = $5 AND expires_at > now()
+      ), heads AS (
+        SELECT DISTINCT ON (aggregate_id) id, created_at, status, next_attempt_at
+          FROM saga_outbox
+         WHERE status IN ('pending', 'claimed', 'failed')
+           AND created_at >= now() - make_interval(days => $2)
+           AND (hashtext(aggregate_id) & 2147483647) % $4 IN (SELECT shard FROM owned)
+         ORDER BY aggregate_id, id
+      ), due AS (
+        SELECT o.id, o.created_at FROM saga_outbox o
+          JOIN heads h ON o.id = h.id AND o.created_at = h.created_at
+         WHERE h.status IN ('pending', 'failed') AND h.next_attempt_at <= now()
+           AND o.status IN ('pending', 'failed') AND o.next_attempt_at <= now()
+         ORDER BY h.id
+         LIMIT $1
+         FOR UPDATE OF o SKIP LOCKED)
+      UPDATE saga_outbox o
+         SET status = 'claimed', claimed_by = $3, claimed_at = now(), attempts = o.attempts + 1
+        FROM due
+       WHERE o.id = due.id AND o.created_at = due.created_at
+      """ + CLAIM_RETURNING;
+
+  // A plain string: a text block would lose the space after "WHERE " (trailing blanks are stripped).
+  private static final String FENCE =
+      " o.status = 'claimed' AND o.claimed_by = $1 AND o.claimed_at = $2 AND o.created_at >= $3\n";
+
+  /** $1 token, $2 claimed_at, $3 oldest created_at of the batch, $4 bigint[] ids. Returns the ids marked. */
+  public static final String MARK_SENT = """
+      UPDATE saga_outbox o SET status = 'sent', sent_at = now()
+       WHERE """ + FENCE + """
+         AND o.id = ANY($4)
+      RETURNING o.id
+      """;
+
+  /**
+   * A failed attempt: back to {@code failed} with its next due time, or to {@code dead_letter} once
+   * the attempts are used up; the error is kept either way. $1 token, $2 claimed_at, $3 oldest
+   * created_at, $4 max attempts, $5 bigint[] ids, $6 bigint[] delays in ms, $7 text[] errors.
+   * Returns each row's id and new status.
+   */
+  public static final String MARK_FAILED = """
+      UPDATE saga_outbox o
+         SET status = CASE WHEN o.attempts >= $4 THEN 'dead_letter' ELSE 'failed' END,
+             next_attempt_at = now() + f.delay_ms * interval '1 millisecond',
+             last_error = f.error, claimed_by = NULL, claimed_at = NULL
+        FROM unnest($5::bigint[], $6::bigint[], $7::text[]) AS f(id, delay_ms, error)
+       WHERE """ + FENCE + """
+         AND o.id = f.id
+      RETURNING o.id, o.status
+      """;
+
+  /**
+   * Claims older than the claim timeout belong to a poller that died or stalled: they count as a
+   * failed attempt and become due again. Clearing {@code claimed_by} fences the late original.
+   * $1 claim timeout ms, $2 max attempts, $3 lookback days. Returns the recovered ids.
+   */
+  public static final String RECOVER_EXPIRED = """
+      UPDATE saga_outbox o
+         SET status = CASE WHEN o.attempts >= $2 THEN 'dead_letter' ELSE 'failed' END,
+             last_error = 'claim by ' || coalesce(o.claimed_by, '?') || ' expired (poller died or stalled)',
+             claimed_by = NULL, claimed_at = NULL, next_attempt_at = now()
+       WHERE o.status = 'claimed'
+         AND o.claimed_at < now() - $1 * interval '1 millisecond'
+         AND o.created_at >= now() - make_interval(days => $3)
+      RETURNING o.id
+      """;
+
+  /** Counts per status (admin stats; scans the status index, so it is not on the hot path). */
+  public static final String COUNT_BY_STATUS = """
+      SELECT status, count(*) AS n FROM saga_outbox GROUP BY status
+      """;
+
+  /** What the gauges need, cheap enough to run every few seconds: undelivered counts and oldest age. */
+  public static final String BACKLOG = """
+      SELECT (SELECT count(*) FROM saga_outbox WHERE status IN ('pending', 'failed', 'claimed')) AS pending,
+             (SELECT count(*) FROM saga_outbox WHERE status = 'dead_letter') AS dead_letters,
+             (SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8
+                FROM saga_outbox WHERE status IN ('pending', 'failed', 'claimed')) AS oldest_pending_seconds
+      """;
+
+  /** $1 topic or null, $2 event type or null, $3 limit. Newest first. */
+  public static final String LIST_DEAD_LETTERS = """
+      SELECT id, created_at, event_id, saga_id, aggregate_type, aggregate_id, event_type, topic,
+             payload::text AS payload, headers::text AS headers, attempts, last_error, replay_count, next_attempt_at
+        FROM saga_outbox
+       WHERE status = 'dead_letter'
+         AND ($1::text IS NULL OR topic = $1)
+         AND ($2::text IS NULL OR event_type = $2)
+       ORDER BY created_at DESC, id DESC
+       LIMIT $3
+      """;
+
+  private static final String REPLAY_SET = """
+      UPDATE saga_outbox
+         SET status = 'pending', attempts = 0, next_attempt_at = now(), replay_count = replay_count + 1,
+             claimed_by = NULL, claimed_at = NULL
+       WHERE status = 'dead_letter'
+      """;
+
+  /** Replays dead letters by event id. $1 uuid[] event ids. Returns the event ids replayed. */
+  public static final String REPLAY_BY_IDS = REPLAY_SET + """
+         AND event_id = ANY($1)
+      RETURNING event_id
+      """;
+
+  /** Replays dead letters matching a filter. $1 topic or null, $2 event type or null, $3 created before or null. */
+  public static final String REPLAY_BY_FILTER = REPLAY_SET + """
+         AND ($1::text IS NULL OR topic = $1)
+         AND ($2::text IS NULL OR event_type = $2)
+         AND ($3::timestamptz IS NULL OR created_at < $3)
+      RETURNING event_id
+      """;
+}

@@ -1,0 +1,176 @@
+package io.sagaz.fleet.outbox;
+
+import io.sagaz.fleet.client.Addresses;
+import io.sagaz.fleet.core.config.OutboxConfig;
+import io.sagaz.fleet.core.outbox.OutboxRecord;
+import io.sagaz.fleet.outbox.relay.Relay;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One outbox poller: claim a batch, publish it through its relay with at most
+ * {@code outbox.maxInFlight} events unacknowledged, settle it, repeat while there is work. Wakes on
+ * the writers' hint ({@link Addresses#OUTBOX_WAKEUP}) and on {@code outbox.pollInterval} as the
+ * fallback; sweeps expired claims every quarter claim timeout. {@code stop()} finishes the batch in
+ * flight (publish and settle) before closing the relay.
+ */
+final class OutboxPoller extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(OutboxPoller.class);
+
+  private final OutboxConfig config;
+  private final OutboxStore store;
+  private final Supplier<Relay> relays;
+  private final OutboxMetrics metrics;
+  private final Duration attemptTimeout;
+  private Relay relay;
+  private MessageConsumer<Object> wakeups;
+  private long pollTimer = -1;
+  private long recoveryTimer = -1;
+  private boolean running;
+  private boolean again;
+  private boolean stopping;
+  private Future<?> current = Future.succeededFuture();
+
+  OutboxPoller(OutboxConfig config, OutboxStore store, Supplier<Relay> relays, OutboxMetrics metrics, Duration attemptTimeout) {
+    this.config = config;
+    this.store = store;
+    this.relays = relays;
+    this.metrics = metrics;
+    this.attemptTimeout = attemptTimeout;
+  }
+
+  @Override
+  public Future<?> start() {
+    relay = relays.get();
+    return relay.start().compose(v -> {
+      wakeups = vertx.eventBus().consumer(Addresses.OUTBOX_WAKEUP, m -> trigger());
+      pollTimer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> trigger());
+      long sweep = Math.max(250, config.claimTimeout().toMillis() / 4);
+      recoveryTimer = vertx.setPeriodic(sweep, id -> recover());
+      return wakeups.completion();
+    }).onSuccess(v -> trigger());
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    vertx.cancelTimer(pollTimer);
+    vertx.cancelTimer(recoveryTimer);
+    Future<?> unregistered = wakeups == null ? Future.succeededFuture() : wakeups.unregister();
+    return Future.join(unregistered, current.recover(e -> Future.succeededFuture()))
+        .eventually(() -> relay == null ? Future.succeededFuture() : relay.close());
+  }
+
+  /** Runs a round now, or right after the one in progress. */
+  private void trigger() {
+    if (stopping) {
+      return;
+    }
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    again = false;
+    Future<Integer> round = round();
+    current = round;
+    round.onComplete(ar -> {
+      running = false;
+      if (ar.failed()) {
+        log.warn("outbox poll round failed: {}", ar.cause().toString());
+      }
+      boolean more = again || (ar.succeeded() && ar.result() >= config.batchSize());
+      if (more && !stopping) {
+        context.runOnContext(v -> trigger());
+      }
+    });
+  }
+
+  private Future<Integer> round() {
+    return store.claim(config.batchSize()).compose(batch -> {
+      if (batch.isEmpty()) {
+        return Future.succeededFuture(0);
+      }
+      return publish(batch.records(), 0, new ArrayList<>(batch.records().size()))
+          .compose(outcomes -> {
+            logFailures(outcomes);
+            return store.settle(batch, outcomes);
+          })
+          .map(settled -> {
+            record(settled);
+            return batch.records().size();
+          });
+    });
+  }
+
+  /** Publishes in windows of {@code maxInFlight}; collects one outcome (null = acked) per record. */
+  private Future<List<Throwable>> publish(List<OutboxRecord> records, int from, List<Throwable> outcomes) {
+    if (from >= records.size()) {
+      return Future.succeededFuture(outcomes);
+    }
+    int to = Math.min(records.size(), from + config.maxInFlight());
+    long started = System.nanoTime();
+    List<Future<Void>> acks = relay.publish(records.subList(from, to)).stream()
+        .map(f -> f.timeout(attemptTimeout.toMillis(), TimeUnit.MILLISECONDS)
+            .andThen(ar -> {
+              if (ar.succeeded()) {
+                metrics.publishDuration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+              }
+            }))
+        .toList();
+    // Broker callbacks complete the acks on client threads: come back to this verticle's context
+    // (one hop per window) before touching its state.
+    Promise<Void> window = Promise.promise();
+    Future.join(acks).onComplete(ar -> context.runOnContext(v -> window.complete()));
+    return window.future().compose(v -> {
+      acks.forEach(a -> outcomes.add(a.failed() ? a.cause() : null));
+      return publish(records, to, outcomes);
+    });
+  }
+
+  private void logFailures(List<Throwable> outcomes) {
+    Throwable first = null;
+    int failed = 0;
+    for (Throwable t : outcomes) {
+      if (t != null) {
+        failed++;
+        first = first == null ? t : first;
+      }
+    }
+    if (first != null) {
+      log.warn("{} of {} publishes failed, first: {}", failed, outcomes.size(), first.toString());
+    }
+  }
+
+  private void record(OutboxStore.Settled s) {
+    metrics.published.increment(s.sent());
+    metrics.failed.increment(s.failed() + s.deadLettered());
+    metrics.deadLettered.increment(s.deadLettered());
+    if (s.fenced() > 0) {
+      log.warn("{} events of a batch were no longer ours to mark (claim expired and recovered)", s.fenced());
+    }
+  }
+
+  private void recover() {
+    if (stopping) {
+      return;
+    }
+    store.recoverExpired()
+        .onSuccess(n -> {
+          if (n > 0) {
+            log.warn("recovered {} outbox events from expired claims", n);
+            trigger();
+          }
+        })
+        .onFailure(e -> log.warn("claim recovery failed: {}", e.toString()));
+  }
+}

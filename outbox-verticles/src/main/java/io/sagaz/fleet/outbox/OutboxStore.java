@@ -1,0 +1,136 @@
+package io.sagaz.fleet.outbox;
+
+import io.sagaz.fleet.core.config.OutboxConfig;
+import io.sagaz.fleet.core.outbox.OutboxRecord;
+import io.sagaz.fleet.core.outbox.OutboxSql;
+import io.sagaz.fleet.core.outbox.RetryPolicy;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The pollers' database side: claim a batch, settle it (sent / failed / dead letter), recover
+ * abandoned claims. Every statement on a claimed batch is fenced by its token and claim time.
+ */
+final class OutboxStore {
+  /** Errors are kept for operators, not for archives. */
+  private static final int MAX_ERROR_LENGTH = 2_000;
+
+  private final Pool pool;
+  private final OutboxConfig config;
+  private final RetryPolicy retry;
+  private final String claimerPrefix;
+  private final String leaseHolder;
+
+  /**
+   * @param claimerPrefix goes in front of each claim token (node id + poller), for operators
+   * @param leaseHolder   ordered mode: the shard-lease holder whose shards this store claims; null
+   *                      for unordered claiming
+   */
+  OutboxStore(Pool pool, OutboxConfig config, String claimerPrefix, String leaseHolder) {
+    this.pool = pool;
+    this.config = config;
+    this.retry = new RetryPolicy(config.backoffBase(), config.backoffMax(), config.maxAttempts());
+    this.claimerPrefix = claimerPrefix;
+    this.leaseHolder = leaseHolder;
+  }
+
+  /** Outcome of settling a batch. {@code fenced} rows were no longer ours (claim expired and recovered). */
+  record Settled(int sent, int failed, int deadLettered, int fenced) {}
+
+  Future<ClaimedBatch> claim(int limit) {
+    String token = claimerPrefix + "/" + UUID.randomUUID();
+    Tuple args = leaseHolder == null
+        ? Tuple.of(limit, config.lookbackDays(), token)
+        : Tuple.of(limit, config.lookbackDays(), token, config.shards(), leaseHolder);
+    String sql = leaseHolder == null ? OutboxSql.CLAIM : OutboxSql.CLAIM_ORDERED;
+    // Both statements go out at once (the connection pipelines them and runs them in order): the
+    // settings apply to the claim without waiting a round trip for their answer.
+    return pool.withTransaction(conn -> {
+      Future<?> settings = conn.query(OutboxSql.BOOKKEEPING_TX).execute();
+      Future<RowSet<Row>> claimed = conn.preparedQuery(sql).execute(args);
+      return Future.all(settings, claimed).map(v -> claimed.result());
+    }).map(rows -> toBatch(token, rows));
+  }
+
+  private static ClaimedBatch toBatch(String token, RowSet<Row> rows) {
+    if (rows.rowCount() == 0) {
+      return ClaimedBatch.empty(token);
+    }
+    List<OutboxRecord> records = new ArrayList<>(rows.rowCount());
+    OffsetDateTime claimedAt = null;
+    OffsetDateTime oldest = null;
+    for (Row r : rows) {
+      OffsetDateTime created = r.getOffsetDateTime("created_at");
+      oldest = oldest == null || created.isBefore(oldest) ? created : oldest;
+      claimedAt = r.getOffsetDateTime("claimed_at");
+      records.add(new OutboxRecord(r.getLong("id"), created, r.getUUID("event_id"), r.getUUID("saga_id"),
+          r.getString("aggregate_type"), r.getString("aggregate_id"), r.getString("event_type"),
+          r.getString("topic"), r.getString("payload"), r.getString("headers"), r.getInteger("attempts")));
+    }
+    // RETURNING gives rows in no promised order; ids rise with commit order per aggregate in practice
+    records.sort((a, b) -> Long.compare(a.id(), b.id()));
+    return new ClaimedBatch(token, claimedAt, oldest, records);
+  }
+
+  /** Marks acknowledged events sent and failed ones failed/dead (one statement each). */
+  Future<Settled> settle(ClaimedBatch batch, List<Throwable> outcomes) {
+    List<Long> sentIds = new ArrayList<>();
+    List<Long> failedIds = new ArrayList<>();
+    List<Long> delays = new ArrayList<>();
+    List<String> errors = new ArrayList<>();
+    for (int i = 0; i < outcomes.size(); i++) {
+      OutboxRecord r = batch.records().get(i);
+      Throwable err = outcomes.get(i);
+      if (err == null) {
+        sentIds.add(r.id());
+      } else {
+        failedIds.add(r.id());
+        delays.add(retry.delayAfter(r.attempts(), ThreadLocalRandom.current()::nextDouble).toMillis());
+        errors.add(describe(err));
+      }
+    }
+    Tuple sentArgs = Tuple.of(batch.token(), batch.claimedAt(), batch.oldestCreatedAt(), sentIds.toArray(Long[]::new));
+    Tuple failedArgs = Tuple.tuple(List.of(batch.token(), batch.claimedAt(), batch.oldestCreatedAt(), config.maxAttempts(),
+        failedIds.toArray(Long[]::new), delays.toArray(Long[]::new), errors.toArray(String[]::new)));
+    // Pipelined like the claim: settings, then both marks, in one round trip before the commit.
+    return pool.withTransaction(conn -> {
+      Future<?> settings = conn.query(OutboxSql.BOOKKEEPING_TX).execute();
+      Future<Integer> sent = sentIds.isEmpty() ? Future.succeededFuture(0)
+          : conn.preparedQuery(OutboxSql.MARK_SENT).execute(sentArgs).map(RowSet::rowCount);
+      Future<int[]> failed = failedIds.isEmpty() ? Future.succeededFuture(new int[2])
+          : conn.preparedQuery(OutboxSql.MARK_FAILED).execute(failedArgs).map(OutboxStore::countFailed);
+      return Future.all(settings, sent, failed).map(v -> {
+        int[] f = failed.result();
+        return new Settled(sent.result(), f[0], f[1], outcomes.size() - sent.result() - f[0] - f[1]);
+      });
+    });
+  }
+
+  private static int[] countFailed(RowSet<Row> rows) {
+    int[] n = new int[2];
+    for (Row r : rows) {
+      n["dead_letter".equals(r.getString("status")) ? 1 : 0]++;
+    }
+    return n;
+  }
+
+  /** Frees claims older than the claim timeout; returns how many. */
+  Future<Integer> recoverExpired() {
+    return pool.preparedQuery(OutboxSql.RECOVER_EXPIRED)
+        .execute(Tuple.of(config.claimTimeout().toMillis(), config.maxAttempts(), config.lookbackDays()))
+        .map(RowSet::rowCount);
+  }
+
+  static String describe(Throwable err) {
+    String s = err.getClass().getSimpleName() + ": " + err.getMessage();
+    return s.length() > MAX_ERROR_LENGTH ? s.substring(0, MAX_ERROR_LENGTH) : s;
+  }
+}

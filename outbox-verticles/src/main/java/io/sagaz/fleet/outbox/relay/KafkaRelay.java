@@ -1,0 +1,108 @@
+package io.sagaz.fleet.outbox.relay;
+
+import io.sagaz.fleet.core.config.KafkaConfig;
+import io.sagaz.fleet.core.outbox.OutboxRecord;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Publishes to Kafka with an idempotent producer ({@code acks=all}); topic = the event's topic,
+ * key = aggregate id, value = the payload JSON, headers per {@link RelayHeaders}.
+ *
+ * <p>Uses kafka-clients directly: {@code send} can block (metadata fetch, full buffer), so a whole
+ * batch is handed to the producer in one blocking call on a worker thread, and the producer's
+ * callbacks complete the per-event futures. Timeouts are set below the claim timeout so every attempt
+ * is settled while the claim is still ours. Settings from {@code kafka.producer} win.
+ */
+public final class KafkaRelay implements Relay {
+  private static final java.util.concurrent.atomic.AtomicInteger CLIENTS = new java.util.concurrent.atomic.AtomicInteger();
+  private final Vertx vertx;
+  private final Map<String, Object> props;
+  private KafkaProducer<String, byte[]> producer;
+
+  public KafkaRelay(Vertx vertx, KafkaConfig config, Duration attemptTimeout) {
+    this.vertx = vertx;
+    this.props = producerProps(config, attemptTimeout);
+  }
+
+  static Map<String, Object> producerProps(KafkaConfig config, Duration attemptTimeout) {
+    long delivery = Math.max(2_000, attemptTimeout.toMillis());
+    Map<String, Object> p = new HashMap<>();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(delivery));
+    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(delivery - 2));
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(delivery / 2));
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, "sagaz-outbox-" + CLIENTS.incrementAndGet());
+    p.putAll(config.producer());
+    return p;
+  }
+
+  @Override
+  public Future<Void> start() {
+    return vertx.executeBlocking(() -> {
+      producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+      return null;
+    });
+  }
+
+  @Override
+  public List<Future<Void>> publish(List<OutboxRecord> records) {
+    List<Promise<Void>> promises = Relay.pending(records.size());
+    vertx.executeBlocking(() -> {
+      for (int i = 0; i < records.size(); i++) {
+        Promise<Void> p = promises.get(i);
+        try {
+          producer.send(toRecord(records.get(i)), (md, err) -> {
+            if (err == null) {
+              p.tryComplete();
+            } else {
+              p.tryFail(err);
+            }
+          });
+        } catch (RuntimeException e) {
+          // send() itself failed (e.g. no metadata within max.block.ms): this and the rest fail now
+          for (int j = i; j < records.size(); j++) {
+            promises.get(j).tryFail(e);
+          }
+          break;
+        }
+      }
+      return null;
+    }).onFailure(e -> promises.forEach(p -> p.tryFail(e)));
+    return promises.stream().map(Promise::future).toList();
+  }
+
+  private static ProducerRecord<String, byte[]> toRecord(OutboxRecord r) {
+    var rec = new ProducerRecord<String, byte[]>(r.topic(), r.aggregateId(), r.payloadJson().getBytes(StandardCharsets.UTF_8));
+    RelayHeaders.of(r).forEach((k, v) -> rec.headers().add(new RecordHeader(k, v.getBytes(StandardCharsets.UTF_8))));
+    return rec;
+  }
+
+  @Override
+  public Future<Void> close() {
+    if (producer == null) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> {
+      producer.close(Duration.ofSeconds(5));
+      return null;
+    });
+  }
+}

@@ -1,0 +1,34 @@
+package io.sagaz.fleet.outbox.relay;
+
+import io.sagaz.fleet.core.outbox.OutboxRecord;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The headers every relay sends (design.md section 4): the event's own extra headers, then
+ * {@code event_id}, {@code event_type}, {@code aggregate_id} and {@code saga_id} where present, which
+ * win over extra headers of the same name.
+ */
+public final class RelayHeaders {
+  private RelayHeaders() {}
+
+  public static Map<String, String> of(OutboxRecord r) {
+    Map<String, String> h = new LinkedHashMap<>();
+    if (r.headersJson() != null && r.headersJson().length() > 2) {
+      new JsonObject(r.headersJson()).forEach(e -> {
+        if (e.getValue() != null) {
+          h.put(e.getKey(), String.valueOf(e.getValue()));
+        }
+      });
+    }
+    h.put("event_id", r.eventId().toString());
+    h.put("event_type", r.eventType());
+    h.put("aggregate_id", r.aggregateId());
+    h.put("aggregate_type", r.aggregateType());
+    if (r.sagaId() != null) {
+      h.put("saga_id", r.sagaId().toString());
+    }
+    return h;
+  }
+}

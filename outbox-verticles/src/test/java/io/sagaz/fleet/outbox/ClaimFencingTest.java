@@ -1,0 +1,71 @@
+package io.sagaz.fleet.outbox;
+
+import static io.sagaz.fleet.outbox.TestNode.count;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sagaz.fleet.core.config.OutboxConfig;
+import io.sagaz.fleet.testkit.PostgresFixture;
+import io.sagaz.fleet.testkit.TestDatabase;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Claims, expiry and the fence that keeps a late original from marking rows it no longer owns. */
+class ClaimFencingTest {
+
+  @Test
+  void aLateOriginalCannotMarkARecoveredAndReclaimedBatch() {
+    TestDatabase db = PostgresFixture.shared().createMigratedDatabase();
+    OutboxConfig cfg = TestNode.outbox(OutboxConfig.Relay.EVENTBUS, OutboxConfig.Ordering.NONE, 0, 5);
+    try (TestNode node = TestNode.bare(db, TestNode.config("f1", cfg, null, null, null))) {
+      node.commit(Events.many("fence", 10));
+      OutboxStore slow = new OutboxStore(node.pool, cfg, "slow", null);
+      OutboxStore fresh = new OutboxStore(node.pool, cfg, "fresh", null);
+
+      ClaimedBatch stale = slow.claim(100).await();
+      assertThat(stale.records()).hasSize(10);
+      assertThat(fresh.claim(100).await().isEmpty()).as("claimed rows are skipped by others").isTrue();
+
+      // the slow poller stalls past the claim timeout; recovery frees its rows
+      TestNode.exec(db, "UPDATE saga_outbox SET claimed_at = claimed_at - interval '1 hour'");
+      assertThat(fresh.recoverExpired().await()).isEqualTo(10);
+      assertThat(count(db, "status = 'failed' AND last_error LIKE 'claim by slow/% expired%'")).isEqualTo(10);
+
+      ClaimedBatch current = fresh.claim(100).await();
+      assertThat(current.records()).hasSize(10);
+      List<Throwable> allAcked = Collections.nCopies(10, null);
+
+      var late = slow.settle(stale, allAcked).await();
+      assertThat(late.sent()).isZero();
+      assertThat(late.fenced()).isEqualTo(10);
+      assertThat(count(db, "status = 'claimed' AND claimed_by LIKE 'fresh/%'")).isEqualTo(10);
+
+      var settled = fresh.settle(current, allAcked).await();
+      assertThat(settled.sent()).isEqualTo(10);
+      assertThat(count(db, "status = 'sent'")).isEqualTo(10);
+    }
+  }
+
+  @Test
+  void failuresBackOffAndTheLastAttemptDeadLettersWithTheError() {
+    TestDatabase db = PostgresFixture.shared().createMigratedDatabase();
+    OutboxConfig cfg = new OutboxConfig(OutboxConfig.Relay.EVENTBUS, OutboxConfig.Ordering.NONE, 0, 100, 100,
+        java.time.Duration.ofSeconds(1), 2, java.time.Duration.ofSeconds(60), java.time.Duration.ofSeconds(60),
+        java.time.Duration.ofSeconds(30), 16, 1 << 20, 7);
+    try (TestNode node = TestNode.bare(db, TestNode.config("f2", cfg, null, null, null))) {
+      node.commit(Events.many("retry", 1));
+      OutboxStore store = new OutboxStore(node.pool, cfg, "p", null);
+      ClaimedBatch first = store.claim(10).await();
+      store.settle(first, List.of(new IllegalStateException("broker said no"))).await();
+      assertThat(count(db, "status = 'failed' AND attempts = 1 AND last_error = 'IllegalStateException: broker said no'"
+          + " AND next_attempt_at > now() + interval '25 seconds'")).isEqualTo(1);
+      assertThat(store.claim(10).await().isEmpty()).as("not due before its backoff ends").isTrue();
+
+      TestNode.exec(db, "UPDATE saga_outbox SET next_attempt_at = now()");
+      ClaimedBatch second = store.claim(10).await();
+      var settled = store.settle(second, List.of(new IllegalStateException("still no"))).await();
+      assertThat(settled.deadLettered()).isEqualTo(1);
+      assertThat(count(db, "status = 'dead_letter' AND attempts = 2 AND last_error LIKE '%still no'")).isEqualTo(1);
+    }
+  }
+}

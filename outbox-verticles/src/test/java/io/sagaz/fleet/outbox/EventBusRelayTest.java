@@ -1,0 +1,155 @@
+package io.sagaz.fleet.outbox;
+
+import static io.sagaz.fleet.outbox.TestNode.count;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sagaz.fleet.client.Addresses;
+import io.sagaz.fleet.core.config.OutboxConfig;
+import io.sagaz.fleet.core.failure.FailureCode;
+import io.sagaz.fleet.testkit.PostgresFixture;
+import io.sagaz.fleet.testkit.TestDatabase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class EventBusRelayTest {
+
+  private static OutboxConfig outbox(int maxAttempts) {
+    return TestNode.outbox(OutboxConfig.Relay.EVENTBUS, OutboxConfig.Ordering.NONE, 2, maxAttempts);
+  }
+
+  @Test
+  void everyCommittedEventIsDeliveredByIdWithHeadersAndRolledBackOnesNever() {
+    TestDatabase db = PostgresFixture.shared().createMigratedDatabase();
+    try (TestNode node = TestNode.start(db, TestNode.config("e1", outbox(5), null, null, null))) {
+      Set<String> seen = ConcurrentHashMap.newKeySet();
+      node.vertx.eventBus().<JsonObject>consumer(Addresses.outboxTopic("orders"), m -> {
+        assertThat(m.headers().get("event_id")).isEqualTo(m.body().getString("eventId"));
+        assertThat(m.body().getInteger("version")).isEqualTo(1);
+        seen.add(m.body().getString("eventId"));
+        m.reply(new JsonObject());
+      }).completion().await();
+
+      Set<String> committed = node.commit(Events.many("orders", 300)).stream().map(UUID::toString).collect(Collectors.toSet());
+      var doomed = Events.many("orders", 30);
+      node.rollBack(doomed);
+
+      assertThat(TestNode.await(Duration.ofSeconds(30), () -> seen.containsAll(committed))).isTrue();
+      assertThat(TestNode.await(Duration.ofSeconds(10), () -> count(db, "status = 'sent'") == 300)).isTrue();
+      assertThat(seen).doesNotContainAnyElementsOf(doomed.stream().map(e -> e.eventId().toString()).toList());
+    }
+  }
+
+  @Test
+  void eventsWaitForAConsumerInsteadOfBeingLost() {
+    TestDatabase db = PostgresFixture.shared().createMigratedDatabase();
+    try (TestNode node = TestNode.start(db, TestNode.config("e2", outbox(100), null, null, null))) {
+      node.commit(Events.many("late", 5));
+      assertThat(TestNode.await(Duration.ofSeconds(20), () -> count(db, "status = 'failed' AND last_error LIKE '%NO_HANDLERS: No handlers for address sagaz.outbox.late%'") > 0))
+          .as(() -> TestNode.statuses(db)).isTrue();
+      node.vertx.eventBus().<JsonObject>consumer(Addresses.outboxTopic("late"), m -> m.reply(new JsonObject())).completion().await();
+      assertThat(TestNode.await(Duration.ofSeconds(30), () -> count(db, "status = 'sent'") == 5)).as(() -> TestNode.statuses(db)).isTrue();
+    }
+  }
+
+  @Test
+  void aPoisonEventEndsInDeadLettersWithItsErrorAndIsDeliveredAfterReplay() {
+    TestDatabase db = PostgresFixture.shared().createMigratedDatabase();
+    try (TestNode node = TestNode.start(db, TestNode.config("e3", outbox(3), null, null, null))) {
+      AtomicBoolean fixed = new AtomicBoolean();
+      Set<String> delivered = ConcurrentHashMap.newKeySet();
+      node.vertx.eventBus().<JsonObject>consumer(Addresses.outboxTopic("payments"), (Message<JsonObject> m) -> {
+        if (m.body().getJsonObject("payload").getInteger("seq") == 3 && !fixed.get()) {
+          m.fail(FailureCode.INVALID.code(), "cannot parse amount of event seq 3");
+        } else {
+          delivered.add(m.body().getString("eventId"));
+          m.reply(new JsonObject());
+        }
+      }).completion().await();
+      List<UUID> ids = node.commit(Events.many("payments", 10));
+      String poison = ids.get(3).toString();
+
+      assertThat(TestNode.await(Duration.ofSeconds(30), () -> count(db, "status = 'dead_letter'") == 1)).isTrue();
+      assertThat(TestNode.await(Duration.ofSeconds(10), () -> count(db, "status = 'sent'") == 9)).isTrue();
+      assertThat(count(db, "status = 'dead_letter' AND attempts = 3 AND last_error LIKE '%consumer failed with code 400: cannot parse amount of event seq 3%'"))
+          .isEqualTo(1);
+
+      var bus = node.vertx.eventBus();
+      JsonObject stats = bus.<JsonObject>request(Addresses.OUTBOX_STATS, new JsonObject().put("version", 1)).await().body();
+      assertThat(stats.getJsonObject("counts").getLong("dead_letter")).isEqualTo(1);
+      assertThat(stats.getJsonObject("counts").getLong("sent")).isEqualTo(9);
+      assertThat(stats.getLong("deadLetters")).isEqualTo(1);
+      JsonObject listed = bus.<JsonObject>request(Addresses.OUTBOX_DEAD_LETTERS,
+          new JsonObject().put("version", 1).put("topic", "payments")).await().body();
+      assertThat(listed.getJsonArray("deadLetters")).singleElement().satisfies(d -> {
+        JsonObject dl = (JsonObject) d;
+        assertThat(dl.getString("eventId")).isEqualTo(poison);
+        assertThat(dl.getString("lastError")).contains("cannot parse amount");
+        assertThat(dl.getJsonObject("payload").getInteger("seq")).isEqualTo(3);
+      });
+
+      fixed.set(true);
+      JsonObject replay = bus.<JsonObject>request(Addresses.OUTBOX_REPLAY,
+          new JsonObject().put("version", 1).put("filter", new JsonObject().put("topic", "payments"))).await().body();
+      assertThat(replay.getInteger("replayed")).isEqualTo(1);
+      assertThat(TestNode.await(Duration.ofSeconds(20), () -> delivered.contains(poison))).isTrue();
+      assertThat(TestNode.await(Duration.ofSeconds(10), () -> count(db, "status = 'sent' AND replay_count = 1") == 1)).isTrue();
+      assertThat(node.meters.get("outbox.dead.lettered.events").counter().count()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void stoppingDrainsTheBatchInFlight() {
+    TestDatabase db = PostgresFixture.shared().createMigratedDatabase();
+    TestNode node = TestNode.start(db, TestNode.config("e5", outbox(5), null, null, null));
+    Set<String> delivered = ConcurrentHashMap.newKeySet();
+    node.vertx.eventBus().<JsonObject>consumer(Addresses.outboxTopic("slow"), m -> node.vertx.setTimer(1500, t -> {
+      delivered.add(m.body().getString("eventId"));
+      m.reply(new JsonObject());
+    })).completion().await();
+    node.commit(Events.many("slow", 40));
+    assertThat(TestNode.await(Duration.ofSeconds(10), () -> count(db, "status = 'claimed'") > 0)).isTrue();
+
+    node.close(); // undeploys: pollers finish publishing and settling before the relay closes
+
+    assertThat(count(db, "status = 'claimed'")).as("nothing left claimed").isZero();
+    assertThat(count(db, "status = 'sent'")).isEqualTo(delivered.size()).isPositive();
+  }
+
+  @Test
+  void badAdminRequestsAreRefusedWith400NamingTheField() {
+    TestDatabase db = PostgresFixture.shared().createMigratedDatabase();
+    try (TestNode node = TestNode.start(db, TestNode.config("e4", outbox(3), null, null, null))) {
+      var bus = node.vertx.eventBus();
+      assertThat(failure(node, Addresses.OUTBOX_REPLAY, new JsonObject())).hasMessageContaining("give either 'ids'");
+      assertThat(failure(node, Addresses.OUTBOX_REPLAY, new JsonObject().put("ids", new JsonArray().add("nope"))))
+          .hasMessageContaining("ids[0]: 'nope' is not an event id");
+      assertThat(failure(node, Addresses.OUTBOX_REPLAY, new JsonObject().put("filter", new JsonObject().put("olderThan", "yesterday"))))
+          .hasMessageContaining("filter.olderThan");
+      assertThat(failure(node, Addresses.OUTBOX_DEAD_LETTERS, new JsonObject().put("limit", 0)))
+          .hasMessageContaining("limit: must be between 1 and 1000");
+      JsonObject none = bus.<JsonObject>request(Addresses.OUTBOX_REPLAY,
+          new JsonObject().put("ids", new JsonArray().add(UUID.randomUUID().toString()))).await().body();
+      assertThat(none.getInteger("replayed")).isZero();
+    }
+  }
+
+  private static ReplyException failure(TestNode node, String address, JsonObject body) {
+    try {
+      node.vertx.eventBus().request(address, body.put("version", 1)).await();
+    } catch (ReplyException e) {
+      assertThat(e.failureCode()).isEqualTo(FailureCode.INVALID.code());
+      return e;
+    }
+    throw new AssertionError("expected a 400 failure from " + address);
+  }
+}

@@ -1,0 +1,98 @@
+package io.sagaz.fleet.outbox;
+
+import static io.sagaz.fleet.outbox.TestNode.count;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sagaz.fleet.client.outbox.OutboxEvent;
+import io.sagaz.fleet.core.config.OutboxConfig;
+import io.sagaz.fleet.testkit.KafkaFixture;
+import io.sagaz.fleet.testkit.PostgresFixture;
+import io.sagaz.fleet.testkit.TestDatabase;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+class KafkaRelayTest {
+
+  private static String header(ConsumerRecord<String, String> r, String name) {
+    var h = r.headers().lastHeader(name);
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+
+  private static Set<String> eventIds(List<ConsumerRecord<String, String>> records) {
+    return records.stream().map(r -> header(r, "event_id")).collect(Collectors.toSet());
+  }
+
+  @Test
+  void everyCommittedEventArrivesByIdAndRolledBackOnesNever() {
+    KafkaFixture kafka = KafkaFixture.shared();
+    String topic = KafkaFixture.uniqueTopic("orders");
+    kafka.createTopic(topic, 3);
+    TestDatabase db = PostgresFixture.shared().createMigratedDatabase();
+    var cfg = TestNode.config("k1", TestNode.outbox(OutboxConfig.Relay.KAFKA, OutboxConfig.Ordering.NONE, 2, 5),
+        kafka.bootstrapServers(), null, null);
+    try (TestNode node = TestNode.start(db, cfg)) {
+      Set<String> committed = new HashSet<>();
+      for (int i = 0; i < 10; i++) {
+        node.commit(Events.many(topic, 50)).forEach(id -> committed.add(id.toString()));
+      }
+      OutboxEvent withSaga = OutboxEvent.of(topic, "PaymentTaken", "payment", "pay-1", new io.vertx.core.json.JsonObject().put("a", 1))
+          .withSagaId(UUID.randomUUID());
+      committed.add(node.commit(List.of(withSaga)).get(0).toString());
+      List<OutboxEvent> doomed = Events.many(topic, 20);
+      node.rollBack(doomed);
+
+      var read = kafka.readUntil(topic, Duration.ofSeconds(60), r -> eventIds(r).containsAll(committed));
+      assertThat(eventIds(read)).containsAll(committed);
+      assertThat(eventIds(read)).doesNotContainAnyElementsOf(doomed.stream().map(e -> e.eventId().toString()).toList());
+      assertThat(TestNode.await(Duration.ofSeconds(20), () -> count(db, "status = 'sent'") == committed.size())).isTrue();
+
+      ConsumerRecord<String, String> sagaRecord = read.stream()
+          .filter(r -> withSaga.eventId().toString().equals(header(r, "event_id"))).findFirst().orElseThrow();
+      assertThat(sagaRecord.key()).isEqualTo("pay-1");
+      assertThat(header(sagaRecord, "event_type")).isEqualTo("PaymentTaken");
+      assertThat(header(sagaRecord, "aggregate_id")).isEqualTo("pay-1");
+      assertThat(header(sagaRecord, "saga_id")).isEqualTo(withSaga.sagaId().toString());
+      assertThat(new io.vertx.core.json.JsonObject(sagaRecord.value()).getInteger("a")).isEqualTo(1);
+      assertThat(node.meters.get("outbox.published.events").counter().count()).isEqualTo(committed.size());
+    }
+  }
+
+  @Test
+  void aBrokerDownForThirtySecondsLosesNothingAndDeadLettersNothing() {
+    int port = KafkaFixture.freePort();
+    String topic = KafkaFixture.uniqueTopic("outage");
+    TestDatabase db = PostgresFixture.shared().createMigratedDatabase();
+    // 12 attempts, backoff from 200 ms doubling to a 10 s cap (at least half of it, with jitter): over 30 s
+    OutboxConfig outbox = new OutboxConfig(OutboxConfig.Relay.KAFKA, OutboxConfig.Ordering.NONE, 2, 200, 200,
+        Duration.ofMillis(200), 12, Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofSeconds(8), 16, 1 << 20, 7);
+    var cfg = TestNode.config("k2", outbox, "localhost:" + port, null, null);
+    try (TestNode node = TestNode.start(db, cfg)) {
+      Set<String> committed = new HashSet<>();
+      node.commit(Events.many(topic, 300)).forEach(id -> committed.add(id.toString()));
+      assertThat(TestNode.await(Duration.ofSeconds(20), () -> count(db, "status = 'failed'") > 0))
+          .as("publishes fail while no broker listens").isTrue();
+      long outageEnd = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (System.nanoTime() < outageEnd) {
+        node.commit(Events.many(topic, 10)).forEach(id -> committed.add(id.toString()));
+        TestNode.await(Duration.ofSeconds(3), () -> false);
+      }
+      assertThat(count(db, "status = 'sent'")).isZero();
+
+      try (KafkaFixture late = KafkaFixture.startInJvm(port)) {
+        late.createTopic(topic, 3);
+        assertThat(TestNode.await(Duration.ofSeconds(90), () -> count(db, "status = 'sent'") == committed.size()))
+            .as("all %s events sent after the broker came back", committed.size()).isTrue();
+        assertThat(count(db, "status = 'dead_letter'")).isZero();
+        var read = late.readUntil(topic, Duration.ofSeconds(30), r -> eventIds(r).containsAll(committed));
+        assertThat(eventIds(read)).containsAll(committed);
+      }
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package io.sagaz.fleet.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class OutboxMetricsNamingTest {
+
+  @Test
+  void aPrometheusScrapeShowsTheSeedMetricNamesExactly() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    OutboxMetrics m = new OutboxMetrics(registry);
+    m.published.increment(3);
+    m.failed.increment();
+    m.deadLettered.increment();
+    m.publishDuration.record(Duration.ofMillis(4));
+    m.backlog(7, 2, 1.5);
+
+    String scrape = registry.scrape();
+
+    assertThat(scrape)
+        .contains("\noutbox_pending_events_total 7.0")
+        .contains("# TYPE outbox_backlog_events gauge")
+        .contains("\noutbox_backlog_events 7.0")
+        .contains("# TYPE outbox_published_events_total counter")
+        .contains("outbox_published_events_total 3.0")
+        .contains("outbox_failed_events_total 1.0")
+        .contains("# TYPE outbox_publish_duration_seconds histogram")
+        .contains("outbox_publish_duration_seconds_bucket{le=")
+        .contains("outbox_publish_duration_seconds_count 1")
+        .contains("outbox_dead_lettered_events_total 1.0")
+        .contains("outbox_dead_letter_events 2.0")
+        .contains("outbox_oldest_pending_age_seconds 1.5");
+  }
+}

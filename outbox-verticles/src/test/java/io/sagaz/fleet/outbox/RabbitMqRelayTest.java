@@ -1,0 +1,152 @@
+package io.sagaz.fleet.outbox;
+
+import static io.sagaz.fleet.outbox.TestNode.count;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.GetResponse;
+import io.sagaz.fleet.client.Addresses;
+import io.sagaz.fleet.client.outbox.OutboxEvent;
+import io.sagaz.fleet.core.config.OutboxConfig;
+import io.sagaz.fleet.testkit.PostgresFixture;
+import io.sagaz.fleet.testkit.RabbitMqFixture;
+import io.sagaz.fleet.testkit.TcpProxy;
+import io.sagaz.fleet.testkit.TestDatabase;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** Against a real RabbitMQ: mandatory returns and topic-exchange routing are RabbitMQ behaviour. */
+class RabbitMqRelayTest {
+
+  /** Declares the exchange and a queue bound to {@code topic}, and collects message ids from it. */
+  private static final class Queue implements AutoCloseable {
+    final Connection conn;
+    final Channel ch;
+    final String name;
+    final Set<String> ids = new HashSet<>();
+
+    Queue(RabbitMqFixture rabbit, String exchange, String topic) throws Exception {
+      conn = rabbit.connect();
+      ch = conn.createChannel();
+      ch.exchangeDeclare(exchange, "topic", true);
+      name = ch.queueDeclare("", false, true, true, null).getQueue();
+      ch.queueBind(name, exchange, topic);
+    }
+
+    Set<String> drain() {
+      try {
+        GetResponse r;
+        while ((r = ch.basicGet(name, true)) != null) {
+          ids.add(r.getProps().getMessageId());
+          assertThat(r.getProps().getHeaders()).containsKeys("event_id", "event_type", "aggregate_id");
+        }
+        return ids;
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    @Override
+    public void close() throws Exception {
+      conn.close();
+    }
+  }
+
+  private static Set<String> ids(List<UUID> ids) {
+    return ids.stream().map(UUID::toString).collect(Collectors.toSet());
+  }
+
+  @Test
+  void everyCommittedEventArrivesByIdAndRolledBackOnesNever() throws Exception {
+    RabbitMqFixture rabbit = RabbitMqFixture.rabbitMq();
+    String exchange = "sagaz.test." + UUID.randomUUID();
+    String topic = "orders.created";
+    TestDatabase db = PostgresFixture.shared().createMigratedDatabase();
+    var cfg = TestNode.config("r1", TestNode.outbox(OutboxConfig.Relay.RABBITMQ, OutboxConfig.Ordering.NONE, 2, 5),
+        null, rabbit.uri(), exchange);
+    try (Queue q = new Queue(rabbit, exchange, topic); TestNode node = TestNode.start(db, cfg)) {
+      Set<String> committed = new HashSet<>();
+      for (int i = 0; i < 8; i++) {
+        committed.addAll(ids(node.commit(Events.many(topic, 50))));
+      }
+      List<OutboxEvent> doomed = Events.many(topic, 25);
+      node.rollBack(doomed);
+
+      assertThat(TestNode.await(Duration.ofSeconds(60), () -> q.drain().containsAll(committed))).isTrue();
+      assertThat(TestNode.await(Duration.ofSeconds(20), () -> count(db, "status = 'sent'") == committed.size())).isTrue();
+      assertThat(q.drain()).doesNotContainAnyElementsOf(doomed.stream().map(e -> e.eventId().toString()).toList());
+    }
+  }
+
+  @Test
+  void anUnroutableMessageIsNeverMarkedSentAndIsDeliveredAfterReplayOnceRoutable() throws Exception {
+    RabbitMqFixture rabbit = RabbitMqFixture.rabbitMq();
+    String exchange = "sagaz.test." + UUID.randomUUID();
+    TestDatabase db = PostgresFixture.shared().createMigratedDatabase();
+    var cfg = TestNode.config("r2", TestNode.outbox(OutboxConfig.Relay.RABBITMQ, OutboxConfig.Ordering.NONE, 1, 2),
+        null, rabbit.uri(), exchange);
+    try (TestNode node = TestNode.start(db, cfg)) {
+      UUID id = node.commit(Events.many("nobody.listens", 1)).get(0);
+
+      assertThat(TestNode.await(Duration.ofSeconds(30), () -> count(db, "status = 'dead_letter'") == 1)).isTrue();
+      assertThat(count(db, "status = 'sent'")).isZero();
+      assertThat(count(db, "last_error LIKE '%unroutable%NO_ROUTE%'")).isEqualTo(1);
+
+      JsonObject listed = node.vertx.eventBus().<JsonObject>request(Addresses.OUTBOX_DEAD_LETTERS, new JsonObject().put("version", 1))
+          .await().body();
+      assertThat(listed.getJsonArray("deadLetters")).singleElement()
+          .satisfies(d -> assertThat(((JsonObject) d).getString("lastError")).contains("unroutable"));
+
+      try (Queue q = new Queue(rabbit, exchange, "nobody.listens")) {
+        JsonObject replay = node.vertx.eventBus().<JsonObject>request(Addresses.OUTBOX_REPLAY,
+            new JsonObject().put("version", 1).put("ids", new JsonArray().add(id.toString()))).await().body();
+        assertThat(replay.getInteger("replayed")).isEqualTo(1);
+        assertThat(TestNode.await(Duration.ofSeconds(30), () -> q.drain().contains(id.toString()))).isTrue();
+        assertThat(TestNode.await(Duration.ofSeconds(10), () -> count(db, "status = 'sent' AND replay_count = 1") == 1)).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void aThirtySecondOutageBetweenRelayAndBrokerLosesNothingAndDeadLettersNothing() throws Exception {
+    RabbitMqFixture rabbit = RabbitMqFixture.rabbitMq();
+    URI real = URI.create(rabbit.uri());
+    String exchange = "sagaz.test." + UUID.randomUUID();
+    String topic = "orders.outage";
+    TestDatabase db = PostgresFixture.shared().createMigratedDatabase();
+    try (TcpProxy proxy = new TcpProxy(real.getHost(), real.getPort() < 0 ? 5672 : real.getPort());
+        Queue q = new Queue(rabbit, exchange, topic)) {
+      String viaProxy = "amqp://" + real.getUserInfo() + "@127.0.0.1:" + proxy.port();
+      // 12 attempts, backoff from 200 ms doubling to a 10 s cap (at least half of it, with jitter): over 30 s
+      OutboxConfig outbox = new OutboxConfig(OutboxConfig.Relay.RABBITMQ, OutboxConfig.Ordering.NONE, 2, 200, 200,
+          Duration.ofMillis(200), 12, Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofSeconds(8), 16, 1 << 20, 7);
+      try (TestNode node = TestNode.start(db, TestNode.config("r3", outbox, null, viaProxy, exchange))) {
+        Set<String> committed = new HashSet<>(ids(node.commit(Events.many(topic, 100))));
+        assertThat(TestNode.await(Duration.ofSeconds(30), () -> count(db, "status = 'sent'") == 100)).isTrue();
+
+        proxy.cut();
+        long outageEnd = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < outageEnd) {
+          committed.addAll(ids(node.commit(Events.many(topic, 20))));
+          TestNode.await(Duration.ofSeconds(2), () -> false);
+        }
+        assertThat(count(db, "status = 'failed'")).as("publishes failed during the outage").isPositive();
+        proxy.restore();
+
+        assertThat(TestNode.await(Duration.ofSeconds(90), () -> count(db, "status = 'sent'") == committed.size()))
+            .as(() -> "all " + committed.size() + " events sent after the outage:\n" + TestNode.statuses(db)).isTrue();
+        assertThat(count(db, "status = 'dead_letter'")).isZero();
+        assertThat(TestNode.await(Duration.ofSeconds(30), () -> q.drain().containsAll(committed))).isTrue();
+      }
+    }
+  }
+}

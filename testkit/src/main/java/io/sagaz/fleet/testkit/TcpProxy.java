@@ -1,0 +1,118 @@
+package io.sagaz.fleet.testkit;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A loopback TCP forwarder in front of a real service, for outage tests: {@link #cut()} closes the
+ * listening socket and every open connection (clients see connection reset, then refused), and
+ * {@link #restore()} listens on the same port again. The service itself keeps running; what the
+ * client experiences is a real network outage, not a simulated failure inside the client.
+ * Not for protocols that hand out other addresses (Kafka's advertised listeners).
+ */
+public final class TcpProxy implements AutoCloseable {
+  private final String targetHost;
+  private final int targetPort;
+  private final int port;
+  private final List<Socket> open = new CopyOnWriteArrayList<>();
+  private volatile ServerSocket server;
+
+  public TcpProxy(String targetHost, int targetPort) {
+    this.targetHost = targetHost;
+    this.targetPort = targetPort;
+    this.port = KafkaFixture.freePort();
+    restore();
+  }
+
+  /** The port clients connect to. */
+  public int port() {
+    return port;
+  }
+
+  /** Starts (again) accepting and forwarding connections on {@link #port()}. */
+  public synchronized void restore() {
+    if (server != null) {
+      return;
+    }
+    try {
+      ServerSocket s = new ServerSocket();
+      s.setReuseAddress(true);
+      s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+      server = s;
+      Thread t = new Thread(() -> accept(s), "tcp-proxy-" + port);
+      t.setDaemon(true);
+      t.start();
+    } catch (IOException e) {
+      throw new IllegalStateException("proxy could not listen on " + port + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Stops listening and drops every connection. */
+  public synchronized void cut() {
+    ServerSocket s = server;
+    server = null;
+    closeQuietly(s);
+    open.forEach(TcpProxy::closeQuietly);
+    open.clear();
+  }
+
+  private void accept(ServerSocket s) {
+    while (!s.isClosed()) {
+      try {
+        Socket client = s.accept();
+        Socket upstream = new Socket(targetHost, targetPort);
+        client.setTcpNoDelay(true);
+        upstream.setTcpNoDelay(true);
+        open.add(client);
+        open.add(upstream);
+        pump(client, upstream);
+        pump(upstream, client);
+      } catch (IOException e) {
+        // closed by cut(), or the target refused: the client sees its connection close
+      }
+    }
+  }
+
+  private void pump(Socket from, Socket to) {
+    Thread t = new Thread(() -> {
+      byte[] buf = new byte[16384];
+      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+          out.write(buf, 0, n);
+          out.flush();
+        }
+      } catch (IOException e) {
+        // one side went away
+      } finally {
+        closeQuietly(from);
+        closeQuietly(to);
+      }
+    }, "tcp-proxy-pump-" + port);
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (Exception ignored) {
+      // already closed
+    }
+  }
+
+  @Override
+  public void close() {
+    cut();
+  }
+}
