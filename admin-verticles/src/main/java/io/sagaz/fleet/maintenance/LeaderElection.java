@@ -41,7 +41,8 @@ final class LeaderElection {
   private final LeaseTiming timing;
   private final String nodeId;
   private final Listener listener;
-  private Leadership current;
+  // volatile: read from other threads (diagnostics, tests) as "has this node stopped leading yet"
+  private volatile Leadership current;
   private Lock hint;
   private long timerId = -1;
   private boolean ticking;
@@ -158,9 +159,12 @@ final class LeaderElection {
 
   private Future<Void> stepDown(String reason, boolean release) {
     Leadership held = current;
+    // The listener stops serving the leader-only addresses before this node stops believing it leads:
+    // whoever sees current() empty may rely on a request getting NO_HANDLERS, not being discarded by a
+    // consumer still in the middle of unregistering (a TIMEOUT for its sender).
+    listener.lost(held, reason);
     current = null;
     log.info("maintenance leadership lost: node={} epoch={} reason={}", nodeId, held.epoch(), reason);
-    listener.lost(held, reason);
     Future<Void> released = release
         ? store.release(held).onSuccess(v -> vertx.eventBus().publish(Addresses.MAINTENANCE_LEASE_RELEASED,
             new JsonObject().put("version", 1).put("holder", nodeId).put("epoch", held.epoch())))
