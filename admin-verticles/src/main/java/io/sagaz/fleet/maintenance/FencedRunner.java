@@ -1,5 +1,6 @@
 package io.sagaz.fleet.maintenance;
 
+import io.sagaz.fleet.core.config.MaintenanceConfig;
 import io.sagaz.fleet.core.failure.FailureCode;
 import io.sagaz.fleet.core.maintenance.LeaseSql;
 import io.sagaz.fleet.core.maintenance.LeaseTiming;
@@ -36,6 +37,22 @@ final class FencedRunner {
     Future<JsonArray> run(SqlConnection conn);
   }
 
+  /**
+   * What every step's transaction runs with, and the pause after each step of a run: short
+   * transactions alone still leave writers a backlog when they come back to back, and an unthrottled
+   * ANALYZE takes a core the writers need (docs/decisions.md, "Maintenance is paced").
+   */
+  record StepGuards(Duration lockTimeout, Duration analyzeCostDelay, int analyzeCostLimit, Duration pauseBetween) {
+    static StepGuards of(MaintenanceConfig config) {
+      return new StepGuards(config.lockTimeout(), config.analyzeCostDelay(), config.analyzeCostLimit(), config.stepPause());
+    }
+
+    /** Only a lock timeout: ANALYZE at full speed and no pause, as one transaction would run. */
+    static StepGuards unpaced(Duration lockTimeout) {
+      return new StepGuards(lockTimeout, Duration.ZERO, 200, Duration.ZERO);
+    }
+  }
+
   /** What a finished run did: the body of the reply to whoever asked for it. */
   record Outcome(Long runId, Leadership by, String trigger, JsonArray actions, Duration took) {
     JsonObject toJson() {
@@ -50,15 +67,15 @@ final class FencedRunner {
   private final Pool pool;
   private final String leaseName;
   private final LeaseTiming timing;
-  private final Duration lockTimeout;
+  private final StepGuards guards;
   private final int maxAttempts;
 
-  FencedRunner(Vertx vertx, Pool pool, String leaseName, LeaseTiming timing, Duration lockTimeout, int maxAttempts) {
+  FencedRunner(Vertx vertx, Pool pool, String leaseName, LeaseTiming timing, StepGuards guards, int maxAttempts) {
     this.vertx = vertx;
     this.pool = pool;
     this.leaseName = leaseName;
     this.timing = timing;
-    this.lockTimeout = lockTimeout;
+    this.guards = guards;
     this.maxAttempts = maxAttempts;
   }
 
@@ -71,7 +88,8 @@ final class FencedRunner {
    * Runs {@code steps} under {@code by}'s lease, each in its own fenced transaction, as one logged run:
    * short transactions keep the locks DDL takes (a DETACH locks the whole table) from piling up until
    * the end of the run. The run row is written by the first step and updated by every later one, so it
-   * only ever shows work that committed under a valid lease. Fails with {@link MaintenanceFailure}.
+   * only ever shows work that committed under a valid lease. Steps are {@link StepGuards#pauseBetween}
+   * apart. Fails with {@link MaintenanceFailure}.
    */
   Future<Outcome> run(Leadership by, String trigger, List<Work> steps) {
     RunState state = new RunState();
@@ -81,6 +99,9 @@ final class FencedRunner {
       Work step = steps.get(i);
       boolean last = i == steps.size() - 1;
       chain = chain.compose(v -> attempt(by, trigger, state, step, last, 1));
+      if (!last && !guards.pauseBetween().isZero()) {
+        chain = chain.compose(v -> vertx.timer(guards.pauseBetween().toMillis()).mapEmpty());
+      }
     }
     return chain
         .map(v -> new Outcome(state.runId, by, trigger, state.actions, Duration.ofNanos(System.nanoTime() - t0)))
@@ -139,8 +160,9 @@ final class FencedRunner {
 
   private Future<StepDone> step(SqlConnection conn, Leadership by, String trigger, RunState state, Work work, boolean last) {
     return conn.preparedQuery(MaintenanceSql.SET_GUARDS)
-        .execute(Tuple.of(LeaseTiming.pgDuration(lockTimeout), LeaseTiming.pgDuration(timing.idleInTransaction()),
-            LeaseTiming.pgDuration(timing.statement())))
+        .execute(Tuple.of(LeaseTiming.pgDuration(guards.lockTimeout()), LeaseTiming.pgDuration(timing.idleInTransaction()),
+            LeaseTiming.pgDuration(timing.statement()), guards.analyzeCostDelay().toMillis() + "ms",
+            String.valueOf(guards.analyzeCostLimit())))
         .compose(v -> checkLease(conn, by, "before its work"))
         .compose(v -> conn.preparedQuery(MaintenanceSql.TRY_ADVISORY_XACT_LOCK).execute(Tuple.of(MaintenanceSql.ADVISORY_LOCK_KEY)))
         .compose(rows -> Boolean.TRUE.equals(rows.iterator().next().getBoolean("locked"))

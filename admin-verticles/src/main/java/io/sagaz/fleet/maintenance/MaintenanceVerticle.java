@@ -59,7 +59,7 @@ public final class MaintenanceVerticle extends VerticleBase {
   public Future<?> start() {
     LeaseTiming timing = new LeaseTiming(config.leaseTimeout());
     LeaseStore lease = new LeaseStore(pool, LeaseSql.MAINTENANCE_LEADER);
-    runner = new FencedRunner(vertx, pool, lease.name(), timing, config.lockTimeout(), MAX_ATTEMPTS);
+    runner = new FencedRunner(vertx, pool, lease.name(), timing, FencedRunner.StepGuards.of(config), MAX_ATTEMPTS);
     jobs = new MaintenanceJobs(pool, config);
     election = new LeaderElection(vertx, lease, timing, nodeId, new LeaderElection.Listener() {
       @Override

@@ -21,6 +21,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,7 +57,8 @@ class FencingTest {
   }
 
   private FencedRunner runner(int attempts) {
-    return new FencedRunner(vertx, pool, lease.name(), new LeaseTiming(LEASE), Duration.ofMillis(200), attempts);
+    return new FencedRunner(vertx, pool, lease.name(), new LeaseTiming(LEASE),
+        FencedRunner.StepGuards.unpaced(Duration.ofMillis(200)), attempts);
   }
 
   private static FencedRunner.Work createTable(String name, double sleepSeconds) {
@@ -81,6 +84,39 @@ class FencingTest {
     assertThat(outcome.runId()).isPositive();
     assertThat(queryString(db, "SELECT holder || '/' || epoch || '/' || trigger || '/' || status || '/' || (actions->0->>'table')"
         + " FROM partition_maintenance_runs WHERE id = " + outcome.runId())).isEqualTo("node-a/1/schedule/succeeded/probe_ok");
+  }
+
+  /** A step that records when it ran and the ANALYZE throttle its transaction had. */
+  private static FencedRunner.Work probeStep(List<Long> startedAt, List<String> throttles) {
+    return conn -> {
+      startedAt.add(System.nanoTime());
+      return conn.query("SELECT current_setting('vacuum_cost_delay') || '/' || current_setting('vacuum_cost_limit') AS t").execute()
+          .map(rows -> {
+            throttles.add(rows.iterator().next().getString("t"));
+            return new JsonArray();
+          });
+    };
+  }
+
+  @Test
+  void stepsOfARunArePausedApartAndRunWithTheAnalyzeThrottle() throws Exception {
+    Leadership a = acquire("node-a", Duration.ofSeconds(30));
+    var guards = new FencedRunner.StepGuards(Duration.ofMillis(200), Duration.ofMillis(7), 55, Duration.ofMillis(300));
+    FencedRunner paced = new FencedRunner(vertx, pool, lease.name(), new LeaseTiming(Duration.ofSeconds(30)), guards, 1);
+    List<Long> startedAt = new CopyOnWriteArrayList<>();
+    List<String> throttles = new CopyOnWriteArrayList<>();
+
+    paced.run(a, "schedule", List.of(probeStep(startedAt, throttles), probeStep(startedAt, throttles),
+        probeStep(startedAt, throttles))).await(10, TimeUnit.SECONDS);
+
+    assertThat(throttles).containsExactly("7ms/55", "7ms/55", "7ms/55");
+    assertThat(startedAt).hasSize(3);
+    for (int i = 1; i < 3; i++) {
+      assertThat(TimeUnit.NANOSECONDS.toMillis(startedAt.get(i) - startedAt.get(i - 1))).as("gap before step " + (i + 1))
+          .isGreaterThanOrEqualTo(300);
+    }
+    // SET LOCAL: the pooled connection goes back to the server's defaults afterwards
+    assertThat(queryString(db, "SELECT current_setting('vacuum_cost_delay')")).isEqualTo("0");
   }
 
   @Test
@@ -132,7 +168,7 @@ class FencingTest {
   void runDeposedBetweenStepsKeepsOnlyItsCommittedStepsAndEndsBeforeItsSuccessorStarts() {
     Leadership a = acquire("node-a", LEASE);
     Throwable err = catchThrowable(() -> runner(1).run(a, "schedule",
-        java.util.List.of(createTable("probe_step1", 0), createTable("probe_step2", 1.5))).await());
+        List.of(createTable("probe_step1", 0), createTable("probe_step2", 1.5))).await());
     assertThat(err).isInstanceOf(MaintenanceFailure.Fenced.class);
     Leadership b = acquire("node-b", Duration.ofSeconds(30));
     runner(3).run(b, "schedule", createTable("probe_b2", 0)).await();

@@ -96,7 +96,7 @@ class MaintenanceUnderWriteLoadTest {
     LeaseStore lease = new LeaseStore(pool(vertx, db, 2), LeaseSql.MAINTENANCE_LEADER);
     Leadership held = lease.acquire("control", Duration.ofSeconds(60), Duration.ZERO).await().orElseThrow();
     FencedRunner oneTransaction = new FencedRunner(vertx, pool(vertx, db, 2), lease.name(),
-        new LeaseTiming(Duration.ofSeconds(60)), Duration.ofSeconds(5), 1);
+        new LeaseTiming(Duration.ofSeconds(60)), FencedRunner.StepGuards.unpaced(Duration.ofSeconds(5)), 1);
     oneTransaction.run(held, "control", conn -> conn.preparedQuery(MaintenanceSql.MAINTAIN_ALL)
         .execute(Tuple.of(CONFIG.monthsAhead(), CONFIG.daysAhead(), CONFIG.executionsRetentionMonths(), CONFIG.outboxRetentionDays()))
         .map(rows -> {

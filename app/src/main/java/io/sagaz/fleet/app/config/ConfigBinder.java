@@ -108,7 +108,10 @@ final class ConfigBinder {
         raw.integer("maintenance.daysAhead"),
         raw.integer("maintenance.executionsRetentionMonths"),
         raw.integer("maintenance.outboxRetentionDays"),
-        raw.integer("maintenance.inboxRetentionDays"));
+        raw.integer("maintenance.inboxRetentionDays"),
+        raw.duration("maintenance.stepPause"),
+        raw.duration("maintenance.analyzeCostDelay"),
+        raw.integer("maintenance.analyzeCostLimit"));
   }
 
   /** Without {@code node.id}: the host name plus a random suffix, so two nodes on one host differ. */

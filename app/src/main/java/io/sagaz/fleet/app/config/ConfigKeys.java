@@ -70,7 +70,10 @@ public final class ConfigKeys {
       key("maintenance.daysAhead", Type.INT, "7"),
       key("maintenance.executionsRetentionMonths", Type.INT, "12"),
       key("maintenance.outboxRetentionDays", Type.INT, "30"),
-      key("maintenance.inboxRetentionDays", Type.INT, "90"));
+      key("maintenance.inboxRetentionDays", Type.INT, "90"),
+      key("maintenance.stepPause", Type.DURATION, "100ms"),
+      key("maintenance.analyzeCostDelay", Type.DURATION, "10ms"),
+      key("maintenance.analyzeCostLimit", Type.INT, "100"));
 
   private static final Map<String, ConfigKey> BY_PATH = new LinkedHashMap<>();
 

@@ -128,6 +128,24 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void maintenancePacingHasDefaultsAndOutOfRangeValuesAreRefusedNamingTheKey() throws Exception {
+    SagazConfig defaults = load("", Map.of(), Map.of());
+    assertThat(defaults.maintenance().stepPause()).isEqualTo(Duration.ofMillis(100));
+    assertThat(defaults.maintenance().analyzeCostDelay()).isEqualTo(Duration.ofMillis(10));
+    assertThat(defaults.maintenance().analyzeCostLimit()).isEqualTo(100);
+
+    SagazConfig unpaced = load("maintenance:\n  stepPause: 0ms\n  analyzeCostDelay: 0ms\n", Map.of(), Map.of());
+    assertThat(unpaced.maintenance().stepPause()).isZero();
+    assertThat(unpaced.maintenance().analyzeCostDelay()).isZero();
+
+    ConfigException delay = configError(() -> new ConfigLoader(Map.of("SAGAZ_MAINTENANCE_ANALYZE_COST_DELAY", "1s")).load(null, Map.of()));
+    assertThat(delay.key()).isEqualTo("maintenance.analyzeCostDelay");
+    assertThat(delay.getMessage()).contains("100ms");
+    ConfigException limit = configError(() -> new ConfigLoader(Map.of()).load(null, Map.of("maintenance.analyzeCostLimit", "0")));
+    assertThat(limit.key()).isEqualTo("maintenance.analyzeCostLimit");
+  }
+
+  @Test
   void unknownRoleIsRefusedNamingTheKeyAndItsSource() {
     ConfigException e = configError(() -> new ConfigLoader(Map.of("SAGAZ_NODE_ROLES", "saga,bogus")).load(null, Map.of()));
     assertThat(e.key()).isEqualTo("node.roles");

@@ -1,5 +1,6 @@
 package io.sagaz.fleet.bench.maintenance;
 
+import io.sagaz.fleet.core.config.MaintenanceConfig;
 import io.sagaz.fleet.core.partition.PartitionWindow;
 import io.sagaz.fleet.core.partition.PartitionedTable;
 import java.sql.Connection;
@@ -7,6 +8,7 @@ import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,12 +19,16 @@ import java.util.TreeMap;
  * A full maintenance run as the maintenance leader performs it (admin-verticles {@code MaintenanceJobs}),
  * each step its own short transaction: create what is missing ahead per table, drop each expired
  * partition alone (a drop locks its whole table, so each holds it for milliseconds), then
- * {@code maintain_all_partitions} for what is left and the inbox retention. The fencing the node adds
- * around each step (lease check, advisory lock) is a few cheap statements and is left out.
+ * {@code maintain_all_partitions} for what is left and the inbox retention, paced as the node paces
+ * them with its default {@link MaintenanceConfig}: a pause between steps, ANALYZE throttled by
+ * {@code vacuum_cost_delay}. The fencing the node adds around each step (lease check, advisory lock)
+ * is a few cheap statements and is left out.
  */
 final class NodeMaintenanceRun {
   private final Connection connection;
   private final PartitionWindow window = PartitionWindow.defaults();
+  private final long pauseMillis = MaintenanceConfig.DEFAULT_STEP_PAUSE.toMillis();
+  private boolean first = true;
 
   NodeMaintenanceRun(Connection connection) {
     this.connection = connection;
@@ -31,6 +37,11 @@ final class NodeMaintenanceRun {
   /** Runs it in autocommit mode (one transaction per statement); the actions taken, counted by kind. */
   Map<String, Integer> run(LocalDate today) throws SQLException {
     connection.setAutoCommit(true);
+    try (Statement st = connection.createStatement()) {
+      st.execute("SET vacuum_cost_delay = '" + MaintenanceConfig.DEFAULT_ANALYZE_COST_DELAY.toMillis() + "ms'");
+      st.execute("SET vacuum_cost_limit = " + MaintenanceConfig.DEFAULT_ANALYZE_COST_LIMIT);
+    }
+    first = true;
     Map<String, Integer> actions = new TreeMap<>();
     for (PartitionedTable t : PartitionedTable.values()) {
       count(actions, "SELECT * FROM create_partitions(?, ?, ?)", t.tableName(),
@@ -41,6 +52,7 @@ final class NodeMaintenanceRun {
     }
     count(actions, "SELECT * FROM maintain_all_partitions(?, ?, ?, ?)", window.monthsAhead(), window.daysAhead(),
         window.executionsRetentionMonths(), window.outboxRetentionDays());
+    // the node runs the inbox retention in the same step as maintain_all_partitions: no pause here
     try (PreparedStatement ps = connection.prepareStatement("SELECT cleanup_consumer_inbox(90)")) {
       ps.execute();
     }
@@ -66,6 +78,15 @@ final class NodeMaintenanceRun {
   }
 
   private void count(Map<String, Integer> actions, String sql, Object... args) throws SQLException {
+    if (!first) {
+      try {
+        Thread.sleep(pauseMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SQLException("interrupted between maintenance steps", e);
+      }
+    }
+    first = false;
     try (PreparedStatement ps = connection.prepareStatement(sql)) {
       for (int i = 0; i < args.length; i++) {
         ps.setObject(i + 1, args[i]);

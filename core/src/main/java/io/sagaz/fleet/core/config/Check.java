@@ -34,6 +34,20 @@ public final class Check {
     return value;
   }
 
+  public static Duration between(String key, Duration value, Duration min, Duration max) {
+    if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+      throw new ConfigException(key, "must be between " + min.toMillis() + "ms and " + max.toMillis() + "ms, was " + value);
+    }
+    return value;
+  }
+
+  public static int between(String key, int value, int min, int max) {
+    if (value < min || value > max) {
+      throw new ConfigException(key, "must be between " + min + " and " + max + ", was " + value);
+    }
+    return value;
+  }
+
   public static String notBlank(String key, String value) {
     if (value == null || value.isBlank()) {
       throw new ConfigException(key, "must not be empty");

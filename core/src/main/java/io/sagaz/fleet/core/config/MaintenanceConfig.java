@@ -13,6 +13,11 @@ import java.time.Duration;
  * @param executionsRetentionMonths saga_executions / saga_audit_log retention
  * @param outboxRetentionDays   saga_outbox retention
  * @param inboxRetentionDays    consumer_inbox retention
+ * @param stepPause             pause between the steps (short transactions) of the leader's run, so
+ *                              writers drain what a step held up before the next one starts
+ * @param analyzeCostDelay      {@code vacuum_cost_delay} for the run's ANALYZE: it sleeps this long
+ *                              each time it has read {@code analyzeCostLimit} cost units (0: no sleep)
+ * @param analyzeCostLimit      {@code vacuum_cost_limit} for the run's ANALYZE
  */
 public record MaintenanceConfig(
     Duration interval,
@@ -22,7 +27,14 @@ public record MaintenanceConfig(
     int daysAhead,
     int executionsRetentionMonths,
     int outboxRetentionDays,
-    int inboxRetentionDays) {
+    int inboxRetentionDays,
+    Duration stepPause,
+    Duration analyzeCostDelay,
+    int analyzeCostLimit) {
+  public static final Duration DEFAULT_STEP_PAUSE = Duration.ofMillis(100);
+  public static final Duration DEFAULT_ANALYZE_COST_DELAY = Duration.ofMillis(10);
+  public static final int DEFAULT_ANALYZE_COST_LIMIT = 100;
+
   public MaintenanceConfig {
     Check.positive("maintenance.interval", interval);
     Check.positive("maintenance.leaseTimeout", leaseTimeout);
@@ -32,5 +44,16 @@ public record MaintenanceConfig(
     Check.positive("maintenance.executionsRetentionMonths", executionsRetentionMonths);
     Check.positive("maintenance.outboxRetentionDays", outboxRetentionDays);
     Check.positive("maintenance.inboxRetentionDays", inboxRetentionDays);
+    Check.between("maintenance.stepPause", stepPause, Duration.ZERO, Duration.ofMinutes(1));
+    // PostgreSQL's own bounds for vacuum_cost_delay and vacuum_cost_limit
+    Check.between("maintenance.analyzeCostDelay", analyzeCostDelay, Duration.ZERO, Duration.ofMillis(100));
+    Check.between("maintenance.analyzeCostLimit", analyzeCostLimit, 1, 10_000);
+  }
+
+  /** With the default pacing: {@link #DEFAULT_STEP_PAUSE}, {@link #DEFAULT_ANALYZE_COST_DELAY}, {@link #DEFAULT_ANALYZE_COST_LIMIT}. */
+  public MaintenanceConfig(Duration interval, Duration leaseTimeout, Duration lockTimeout, int monthsAhead, int daysAhead,
+      int executionsRetentionMonths, int outboxRetentionDays, int inboxRetentionDays) {
+    this(interval, leaseTimeout, lockTimeout, monthsAhead, daysAhead, executionsRetentionMonths, outboxRetentionDays,
+        inboxRetentionDays, DEFAULT_STEP_PAUSE, DEFAULT_ANALYZE_COST_DELAY, DEFAULT_ANALYZE_COST_LIMIT);
   }
 }

@@ -20,12 +20,16 @@ public final class MaintenanceSql {
    * Transaction-local guards: {@code $1} lock_timeout, {@code $2} idle_in_transaction_session_timeout,
    * {@code $3} statement_timeout, each as a PostgreSQL duration text such as {@code '250ms'}. The
    * idle timeout makes the server abort the transaction of a leader that is paused mid-run (SIGSTOP,
-   * GC), so its locks go and its work cannot commit later.
+   * GC), so its locks go and its work cannot commit later. {@code $4} vacuum_cost_delay (duration text)
+   * and {@code $5} vacuum_cost_limit (integer text) throttle the ANALYZE a step runs, which otherwise
+   * takes a core flat out and leaves writers short of CPU.
    */
   public static final String SET_GUARDS = """
       SELECT set_config('lock_timeout', $1, true),
              set_config('idle_in_transaction_session_timeout', $2, true),
-             set_config('statement_timeout', $3, true)
+             set_config('statement_timeout', $3, true),
+             set_config('vacuum_cost_delay', $4, true),
+             set_config('vacuum_cost_limit', $5, true)
       """;
 
   /** {@code $1} the lock key; true when taken. Released by commit or rollback. */

@@ -255,6 +255,25 @@ class PartitionFunctionsTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("io.sagaz.fleet.core.schema.Servers#all")
+  void maintenanceAnalyzesTheIndexedColumnsOfRecentPartitionsAndLeavesPayloadsToAutovacuum(PostgresFixture server) throws Exception {
+    try (Db db = new Db(server.createMigratedDatabase())) {
+      LocalDate today = db.today();
+      String current = OUTBOX.partitionName(today);
+      insertOutbox(db, today, "pending", 40);
+
+      List<Map<String, Object>> actions = db.rows("SELECT * FROM maintain_all_partitions()");
+
+      assertThat(actions).filteredOn(r -> "analyzed".equals(r.get("action")) && current.equals(r.get("partition_name")))
+          .singleElement().satisfies(r -> assertThat((String) r.get("detail"))
+              .startsWith("about 40 rows; columns ").contains("status", "created_at", "aggregate_id").doesNotContain("payload"));
+      assertThat(db.value("SELECT reltuples::bigint FROM pg_class WHERE relname = '" + current + "'")).isEqualTo(40L);
+      List<Map<String, Object>> analyzed = db.rows("SELECT attname FROM pg_stats WHERE tablename = '" + current + "'");
+      assertThat(analyzed).extracting(r -> r.get("attname")).contains("status", "created_at").doesNotContain("payload", "headers");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.sagaz.fleet.core.schema.Servers#all")
   void statisticsCountDefaultRowsExactlyAndEstimateTheOthers(PostgresFixture server) throws Exception {
     try (Db db = new Db(server.createMigratedDatabase())) {
       LocalDate today = db.today();
