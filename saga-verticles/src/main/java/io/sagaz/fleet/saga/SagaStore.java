@@ -20,8 +20,13 @@ import java.util.UUID;
 
 /** The saga engine's statements. Each write is a single statement, hence a single transaction. */
 final class SagaStore {
-  /** Transition statements in flight at once: enough to keep a few connections busy, leaving the rest to others. */
-  static final int WRITERS = 4;
+  /**
+   * Transition statements in flight at once. One: whatever arrives while it runs goes into the next
+   * statement, so batches grow with the load and each commit is shared by more sagas. Measured with
+   * the saga benchmark (docs/benchmarks.md), one in flight gave the highest throughput and the lowest
+   * step p99 at half load; 2 and 4 statements competing for the same two cores only made each slower.
+   */
+  static final int WRITERS = 1;
   /** Most sagas per transition statement. */
   static final int MAX_BATCH = 200;
 

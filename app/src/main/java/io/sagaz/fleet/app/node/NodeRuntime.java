@@ -16,6 +16,7 @@ import io.vertx.sqlclient.PoolOptions;
 public final class NodeRuntime {
   /** Name of the SQL pool in the metrics ({@code vertx_pool_*{pool_name="sagaz"}}). */
   public static final String POOL_NAME = "sagaz";
+  private static final int PREPARED_SQL_LIMIT = 16_384;
 
   private NodeRuntime() {}
 
@@ -41,14 +42,29 @@ public final class NodeRuntime {
   }
 
   /**
+   * How the node connects. Directly, each connection keeps its prepared statements (named, so
+   * PostgreSQL parses each once and, after a few executions, reuses a generic plan): without the cache
+   * every execution is parsed and planned anew, which for the engine's batched CTE statements over
+   * partitioned tables costs more than executing them. The SQL limit is raised because those
+   * statements are longer than the client's default of 2048 characters. Through PgBouncer in
+   * transaction mode no statement may outlive its exchange, so nothing is cached.
+   */
+  public static PgConnectOptions connectOptions(DbConfig db, String url) {
+    PgConnectOptions options = PgConnectOptions.fromUri(url).setUseLayer7Proxy(db.pgbouncer());
+    if (!db.pgbouncer()) {
+      options.setCachePreparedStatements(true).setPreparedStatementCacheSqlLimit(PREPARED_SQL_LIMIT);
+    }
+    return options;
+  }
+
+  /**
    * The pool with its sessions named {@code applicationName} in {@code pg_stat_activity}: a distinct
    * name per node lets {@code GET /api/v1/pool} count this node's sessions, not the whole fleet's.
    */
   public static Pool pool(Vertx vertx, DbConfig db, String url, String applicationName) {
     return PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(db.poolSize()).setName(POOL_NAME).setShared(true))
-        .connectingTo(PgConnectOptions.fromUri(url).setUseLayer7Proxy(db.pgbouncer())
-            .addProperty("application_name", applicationName))
+        .connectingTo(connectOptions(db, url).addProperty("application_name", applicationName))
         .using(vertx)
         .build();
   }

@@ -1,6 +1,7 @@
 package io.sagaz.fleet.bench.outbox;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.sagaz.fleet.app.node.NodeRuntime;
 import io.sagaz.fleet.client.node.ClusterView;
 import io.sagaz.fleet.client.node.NodeInfo;
 import io.sagaz.fleet.client.node.NodeServices;
@@ -20,7 +21,6 @@ import io.sagaz.fleet.testkit.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.nio.file.Path;
@@ -39,7 +39,7 @@ final class BenchNode implements AutoCloseable {
 
   BenchNode(TestDatabase db, OutboxConfig outbox, String kafka, String rabbitUri, String exchange, int poolSize) {
     pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(poolSize))
-        .connectingTo(PgConnectOptions.fromUri(db.url())).using(vertx).build();
+        .connectingTo(NodeRuntime.connectOptions(new DbConfig(Optional.of(db.url()), Optional.empty(), poolSize, 0), db.url())).using(vertx).build();
     SagazConfig config = new SagazConfig(
         new NodeConfig("bench", Set.of(Role.OUTBOX), Path.of("target", "bench-node"), false),
         new ClusterConfig(null, "bench", "127.0.0.1", 0, Duration.ofSeconds(10)),
