@@ -51,7 +51,8 @@ public final class NodeProcess implements AutoCloseable {
   public static final List<String> DEFAULT_JVM_ARGS = List.of(
       "-Xms32m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient HTTP = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
   /** Nodes still running; stopped when the test JVM exits, so an aborted run leaves no processes behind. */
   private static final java.util.Set<Process> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
 

@@ -34,7 +34,9 @@ public final class AdminApi {
 
   private final URI base;
   private final String token;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http = HttpClient.newBuilder()
+      // HTTP/1.1, as the admin server speaks (AdminVerticle): no h2c upgrade attempt
+      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
   public AdminApi(URI base, String token) {
     this.base = base;
