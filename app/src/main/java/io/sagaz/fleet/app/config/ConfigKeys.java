@@ -1,6 +1,8 @@
 package io.sagaz.fleet.app.config;
 
 import io.sagaz.fleet.app.config.ConfigKey.Type;
+import io.sagaz.fleet.core.config.Durations;
+import io.sagaz.fleet.core.config.MaintenanceConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,9 +73,9 @@ public final class ConfigKeys {
       key("maintenance.executionsRetentionMonths", Type.INT, "12"),
       key("maintenance.outboxRetentionDays", Type.INT, "30"),
       key("maintenance.inboxRetentionDays", Type.INT, "90"),
-      key("maintenance.stepPause", Type.DURATION, "100ms"),
-      key("maintenance.analyzeCostDelay", Type.DURATION, "10ms"),
-      key("maintenance.analyzeCostLimit", Type.INT, "100"));
+      key("maintenance.stepPause", Type.DURATION, Durations.format(MaintenanceConfig.DEFAULT_STEP_PAUSE)),
+      key("maintenance.analyzeCostDelay", Type.DURATION, Durations.format(MaintenanceConfig.DEFAULT_ANALYZE_COST_DELAY)),
+      key("maintenance.analyzeCostLimit", Type.INT, String.valueOf(MaintenanceConfig.DEFAULT_ANALYZE_COST_LIMIT)));
 
   private static final Map<String, ConfigKey> BY_PATH = new LinkedHashMap<>();
 

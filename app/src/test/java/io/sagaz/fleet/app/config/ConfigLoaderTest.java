@@ -131,8 +131,8 @@ class ConfigLoaderTest {
   void maintenancePacingHasDefaultsAndOutOfRangeValuesAreRefusedNamingTheKey() throws Exception {
     SagazConfig defaults = load("", Map.of(), Map.of());
     assertThat(defaults.maintenance().stepPause()).isEqualTo(Duration.ofMillis(100));
-    assertThat(defaults.maintenance().analyzeCostDelay()).isEqualTo(Duration.ofMillis(10));
-    assertThat(defaults.maintenance().analyzeCostLimit()).isEqualTo(100);
+    assertThat(defaults.maintenance().analyzeCostDelay()).isEqualTo(Duration.ofMillis(2));
+    assertThat(defaults.maintenance().analyzeCostLimit()).isEqualTo(200);
 
     SagazConfig unpaced = load("maintenance:\n  stepPause: 0ms\n  analyzeCostDelay: 0ms\n", Map.of(), Map.of());
     assertThat(unpaced.maintenance().stepPause()).isZero();

@@ -32,8 +32,8 @@ public record MaintenanceConfig(
     Duration analyzeCostDelay,
     int analyzeCostLimit) {
   public static final Duration DEFAULT_STEP_PAUSE = Duration.ofMillis(100);
-  public static final Duration DEFAULT_ANALYZE_COST_DELAY = Duration.ofMillis(10);
-  public static final int DEFAULT_ANALYZE_COST_LIMIT = 100;
+  public static final Duration DEFAULT_ANALYZE_COST_DELAY = Duration.ofMillis(2);
+  public static final int DEFAULT_ANALYZE_COST_LIMIT = 200;
 
   public MaintenanceConfig {
     Check.positive("maintenance.interval", interval);
