@@ -29,9 +29,13 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -141,12 +145,13 @@ class AdminApiTest {
    */
   @Test
   void clientsAskingForAnH2cUpgradeGetWholeHttp11Answers() throws Exception {
-    java.net.http.HttpClient jdk = java.net.http.HttpClient.newHttpClient();
+    HttpClient jdk = HttpClient.newHttpClient();
     for (int i = 0; i < 20; i++) {
-      var response = jdk.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-          java.net.http.HttpResponse.BodyHandlers.ofString()).get(10, java.util.concurrent.TimeUnit.SECONDS);
+      // the JDK's request type, spelled out: HttpRequest here is Vert.x's
+      var response = jdk.sendAsync(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+          BodyHandlers.ofString()).get(10, TimeUnit.SECONDS);
       assertThat(response.statusCode()).isEqualTo(200);
-      assertThat(response.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_1_1);
+      assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
       assertThat(response.body()).contains("# TYPE", "vertx_pool_in_use");
     }
   }

@@ -50,8 +50,13 @@ public final class NodeRuntime {
    * transaction mode no statement may outlive its exchange, so nothing is cached.
    */
   public static PgConnectOptions connectOptions(DbConfig db, String url) {
-    PgConnectOptions options = PgConnectOptions.fromUri(url).setUseLayer7Proxy(db.pgbouncer());
-    if (!db.pgbouncer()) {
+    return connectOptions(url, db.pgbouncer());
+  }
+
+  /** {@link #connectOptions(DbConfig, String)} for a URL; {@code pgbouncer} as {@code db.pgbouncer}. */
+  public static PgConnectOptions connectOptions(String url, boolean pgbouncer) {
+    PgConnectOptions options = PgConnectOptions.fromUri(url).setUseLayer7Proxy(pgbouncer);
+    if (!pgbouncer) {
       options.setCachePreparedStatements(true).setPreparedStatementCacheSqlLimit(PREPARED_SQL_LIMIT);
     }
     return options;

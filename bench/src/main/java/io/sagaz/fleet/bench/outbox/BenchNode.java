@@ -39,7 +39,7 @@ final class BenchNode implements AutoCloseable {
 
   BenchNode(TestDatabase db, OutboxConfig outbox, String kafka, String rabbitUri, String exchange, int poolSize) {
     pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(poolSize))
-        .connectingTo(NodeRuntime.connectOptions(new DbConfig(Optional.of(db.url()), Optional.empty(), poolSize, 0), db.url())).using(vertx).build();
+        .connectingTo(NodeRuntime.connectOptions(db.url(), false)).using(vertx).build();
     SagazConfig config = new SagazConfig(
         new NodeConfig("bench", Set.of(Role.OUTBOX), Path.of("target", "bench-node"), false),
         new ClusterConfig(null, "bench", "127.0.0.1", 0, Duration.ofSeconds(10)),

@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sagaz.fleet.app.node.NodeRuntime;
 import io.sagaz.fleet.client.Addresses;
 import io.sagaz.fleet.client.saga.SagaClient;
-import io.sagaz.fleet.core.config.DbConfig;
 import io.sagaz.fleet.core.config.SagaConfig;
 import io.sagaz.fleet.core.saga.SagaDefinition;
 import io.sagaz.fleet.core.saga.SagaDefinitionBuilder;
@@ -21,7 +20,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -52,7 +50,7 @@ public final class SagaBench {
     TestDatabase db = PostgresFixture.shared().createMigratedDatabase();
     Vertx vertx = Vertx.vertx();
     Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(poolSize))
-        .connectingTo(NodeRuntime.connectOptions(new DbConfig(Optional.of(db.url()), Optional.empty(), poolSize, 0), db.url())).using(vertx).build();
+        .connectingTo(NodeRuntime.connectOptions(db.url(), false)).using(vertx).build();
     try {
       run(vertx, pool, seconds, inflight, poolSize);
     } finally {
