@@ -1,6 +1,7 @@
 package io.sagaz.fleet.outbox;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,6 +28,7 @@ public final class OutboxMetrics {
   final Counter failed;
   final Counter deadLettered;
   final Timer publishDuration;
+  final DistributionSummary claimSize;
   private final AtomicLong pending = new AtomicLong();
   private final AtomicLong deadLetters = new AtomicLong();
   private final DoubleAdder oldestPendingSeconds = new DoubleAdder();
@@ -44,6 +46,11 @@ public final class OutboxMetrics {
         .minimumExpectedValue(Duration.ofMillis(1))
         .maximumExpectedValue(Duration.ofSeconds(30))
         .register(registry);
+    // Every claim, empty ones included: rounds per second and events per round show whether pollers
+    // spend their queries on work (large batches under load) or on finding nothing.
+    claimSize = DistributionSummary.builder("outbox.claim.size")
+        .baseUnit("events")
+        .description("Events per claim, empty claims included").register(registry);
     // The seed's name for the backlog gauge ends in _total, which the Prometheus client reserves for
     // counters: a Gauge would be scraped as outbox_pending_events. A function counter reading the
     // current backlog is scraped under the seed's exact name (use it as a gauge: no rate()); the

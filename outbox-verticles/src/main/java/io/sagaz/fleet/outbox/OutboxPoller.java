@@ -97,6 +97,7 @@ final class OutboxPoller extends VerticleBase {
 
   private Future<Integer> round() {
     return store.claim(config.batchSize()).compose(batch -> {
+      metrics.claimSize.record(batch.records().size());
       if (batch.isEmpty()) {
         return Future.succeededFuture(0);
       }

@@ -18,6 +18,8 @@ class OutboxMetricsNamingTest {
     m.deadLettered.increment();
     m.publishDuration.record(Duration.ofMillis(4));
     m.backlog(7, 2, 1.5);
+    m.claimSize.record(0);
+    m.claimSize.record(12);
 
     String scrape = registry.scrape();
 
@@ -33,6 +35,8 @@ class OutboxMetricsNamingTest {
         .contains("outbox_publish_duration_seconds_count 1")
         .contains("outbox_dead_lettered_events_total 1.0")
         .contains("outbox_dead_letter_events 2.0")
-        .contains("outbox_oldest_pending_age_seconds 1.5");
+        .contains("outbox_oldest_pending_age_seconds 1.5")
+        .contains("outbox_claim_size_events_count 2")
+        .contains("outbox_claim_size_events_sum 12.0");
   }
 }

@@ -227,9 +227,11 @@ public final class OutboxBench {
       long[] got = Arrays.copyOf(samples, (int) Math.min(n.get(), samples.length));
       Arrays.sort(got);
       var publish = node.meters.get("outbox.publish.duration").timer();
-      System.out.printf("latency: %,d events at %,.0f/s measured; relay hand-off to ack: mean %.1f ms, max %.1f ms over %,d%n",
+      var claims = node.meters.get("outbox.claim.size").summary();
+      System.out.printf("latency: %,d events at %,.0f/s measured; relay hand-off to ack: mean %.1f ms, max %.1f ms over %,d; "
+              + "%,d claims, %.1f events per claim%n",
           got.length, rate, publish.mean(java.util.concurrent.TimeUnit.MILLISECONDS),
-          publish.max(java.util.concurrent.TimeUnit.MILLISECONDS), publish.count());
+          publish.max(java.util.concurrent.TimeUnit.MILLISECONDS), publish.count(), claims.count(), claims.mean());
       return new double[] {pct(got, 50), pct(got, 99), pct(got, 100)};
     } finally {
       PostgresFixture.shared().drop(db);
@@ -241,11 +243,14 @@ public final class OutboxBench {
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-" + UUID.randomUUID());
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "1");
+    // A long poll: the broker answers a fetch as soon as a record arrives (fetch.min.bytes = 1), so
+    // waiting up to 500 ms costs no latency, while a 1 ms wait made the consumer send a thousand empty
+    // fetches a second into the same two cores as the system it measures.
+    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "500");
     try (var c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
       c.subscribe(List.of(topic));
       while (!stop.get()) {
-        for (var r : c.poll(Duration.ofMillis(5))) {
+        for (var r : c.poll(Duration.ofMillis(100))) {
           long now = System.nanoTime();
           var h = r.headers().lastHeader("event_id");
           Long committed = h == null ? null : writers.commitTimes.get(new String(h.value(), StandardCharsets.UTF_8));
