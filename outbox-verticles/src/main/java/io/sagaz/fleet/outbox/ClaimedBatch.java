@@ -5,12 +5,13 @@ import java.time.OffsetDateTime;
 import java.util.List;
 
 /**
- * One claim: the token and timestamp that fence it, the oldest {@code created_at} (lets the marking
- * statements prune partitions) and the rows.
+ * One claim: the token and timestamp that fence it, the oldest and newest {@code created_at} (let
+ * the marking statements prune partitions) and the rows.
  */
-record ClaimedBatch(String token, OffsetDateTime claimedAt, OffsetDateTime oldestCreatedAt, List<OutboxRecord> records) {
+record ClaimedBatch(String token, OffsetDateTime claimedAt, OffsetDateTime oldestCreatedAt, OffsetDateTime newestCreatedAt,
+                    List<OutboxRecord> records) {
   static ClaimedBatch empty(String token) {
-    return new ClaimedBatch(token, null, null, List.of());
+    return new ClaimedBatch(token, null, null, null, List.of());
   }
 
   boolean isEmpty() {

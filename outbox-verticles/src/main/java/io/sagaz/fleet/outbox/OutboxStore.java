@@ -10,6 +10,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -47,14 +48,16 @@ final class OutboxStore {
 
   Future<ClaimedBatch> claim(int limit) {
     String token = claimerPrefix + "/" + UUID.randomUUID();
+    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
     Tuple args = leaseHolder == null
-        ? Tuple.of(limit, config.lookbackDays(), token)
+        ? Tuple.of(limit, now.minusDays(config.lookbackDays()), token, now.plusDays(1))
         : Tuple.of(limit, config.lookbackDays(), token, config.shards(), leaseHolder);
     String sql = leaseHolder == null ? OutboxSql.CLAIM : OutboxSql.CLAIM_ORDERED;
+    String settingsSql = leaseHolder == null ? OutboxSql.CLAIM_TX : OutboxSql.BOOKKEEPING_TX;
     // Both statements go out at once (the connection pipelines them and runs them in order): the
     // settings apply to the claim without waiting a round trip for their answer.
     return pool.withTransaction(conn -> {
-      Future<?> settings = conn.query(OutboxSql.BOOKKEEPING_TX).execute();
+      Future<?> settings = conn.query(settingsSql).execute();
       Future<RowSet<Row>> claimed = conn.preparedQuery(sql).execute(args);
       return Future.all(settings, claimed).map(v -> claimed.result());
     }).map(rows -> toBatch(token, rows));
@@ -67,9 +70,11 @@ final class OutboxStore {
     List<OutboxRecord> records = new ArrayList<>(rows.rowCount());
     OffsetDateTime claimedAt = null;
     OffsetDateTime oldest = null;
+    OffsetDateTime newest = null;
     for (Row r : rows) {
       OffsetDateTime created = r.getOffsetDateTime("created_at");
       oldest = oldest == null || created.isBefore(oldest) ? created : oldest;
+      newest = newest == null || created.isAfter(newest) ? created : newest;
       claimedAt = r.getOffsetDateTime("claimed_at");
       records.add(new OutboxRecord(r.getLong("id"), created, r.getUUID("event_id"), r.getUUID("saga_id"),
           r.getString("aggregate_type"), r.getString("aggregate_id"), r.getString("event_type"),
@@ -77,7 +82,7 @@ final class OutboxStore {
     }
     // RETURNING gives rows in no promised order; ids rise with commit order per aggregate in practice
     records.sort((a, b) -> Long.compare(a.id(), b.id()));
-    return new ClaimedBatch(token, claimedAt, oldest, records);
+    return new ClaimedBatch(token, claimedAt, oldest, newest, records);
   }
 
   /** Marks acknowledged events sent and failed ones failed/dead (one statement each). */
@@ -97,8 +102,10 @@ final class OutboxStore {
         errors.add(describe(err));
       }
     }
-    Tuple sentArgs = Tuple.of(batch.token(), batch.claimedAt(), batch.oldestCreatedAt(), sentIds.toArray(Long[]::new));
-    Tuple failedArgs = Tuple.tuple(List.of(batch.token(), batch.claimedAt(), batch.oldestCreatedAt(), config.maxAttempts(),
+    Tuple sentArgs = Tuple.of(batch.token(), batch.claimedAt(), batch.oldestCreatedAt(), batch.newestCreatedAt(),
+        sentIds.toArray(Long[]::new));
+    Tuple failedArgs = Tuple.tuple(List.of(batch.token(), batch.claimedAt(), batch.oldestCreatedAt(), batch.newestCreatedAt(),
+        config.maxAttempts(),
         failedIds.toArray(Long[]::new), delays.toArray(Long[]::new), errors.toArray(String[]::new)));
     // Pipelined like the claim: settings, then both marks, in one round trip before the commit.
     return pool.withTransaction(conn -> {

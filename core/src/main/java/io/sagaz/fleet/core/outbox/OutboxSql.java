@@ -4,9 +4,9 @@ package io.sagaz.fleet.core.outbox;
  * Every DML statement on {@code saga_outbox}.
  *
  * <p>Claims, marks and recovery all bound {@code created_at} from below so PostgreSQL prunes the daily
- * partitions down to the recent ones (planning over 144 partitions costs milliseconds per claim). The
- * claim query is run with {@code plan_cache_mode = force_custom_plan} in its transaction (see
- * {@link #BOOKKEEPING_TX}): a generic plan made while the table was empty can scan a full one.
+ * partitions down to the recent ones (planning over 144 partitions costs milliseconds per claim).
+ * The unordered claim runs one fixed plan per connection ({@link #CLAIM_TX}); the other claims and
+ * marks are planned for each run ({@link #BOOKKEEPING_TX}).
  *
  * <p>Fencing: a claim writes a fresh token into {@code claimed_by} and one timestamp into
  * {@code claimed_at}; every later statement on the batch requires both plus {@code status='claimed'},
@@ -16,14 +16,27 @@ public final class OutboxSql {
   private OutboxSql() {}
 
   /**
-   * Run first in the claim's and the settle's transactions. Custom plans: see the class doc.
-   * Asynchronous commit: these transactions only do bookkeeping, and losing the last few of them in
-   * a database crash means a claim or a "sent" mark is undone and the event is published again,
-   * which at-least-once delivery (and the consumers' inbox) already covers. The business
-   * transactions that write events keep synchronous commit. Saves a WAL flush per batch.
+   * Run first in the settle's and the ordered claim's transactions: a plan made for each run
+   * ({@code force_custom_plan}), because the right plan for these depends on the sizes at hand.
+   *
+   * <p>Asynchronous commit: these transactions (and the unordered claim's, {@link #CLAIM_TX}) only do
+   * bookkeeping, and losing the last few of them in a database crash means a claim or a "sent" mark
+   * is undone and the event is published again, which at-least-once delivery (and the consumers'
+   * inbox) already covers. The business transactions that write events keep synchronous commit.
+   * Saves a WAL flush per batch.
    */
   public static final String BOOKKEEPING_TX =
       "SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL synchronous_commit = off";
+
+  /**
+   * Run first in the unordered claim's transaction: as {@link #BOOKKEEPING_TX}, and no bitmap scans.
+   * The claim must walk the due index in order and stop after its batch. Under a steady stream the
+   * planner, estimating from statistics taken while the partition was small, chose a bitmap scan of
+   * the whole due index plus a sort: it read every entry left by rows claimed since the last vacuum,
+   * tens of thousands, to return a handful (10-20 ms per claim at 1,500 events/s on two cores).
+   */
+  public static final String CLAIM_TX =
+      "SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL enable_bitmapscan = off; SET LOCAL synchronous_commit = off";
 
   /**
    * $1 event_id, $2 saga_id, $3 aggregate_type, $4 aggregate_id, $5 event_type, $6 topic, $7 payload,
@@ -41,13 +54,20 @@ public final class OutboxSql {
                 o.topic, o.payload::text AS payload, o.headers::text AS headers, o.attempts, o.claimed_at
       """;
 
-  /** Unordered claim. $1 batch size, $2 lookback days, $3 claim token. */
+  /**
+   * Unordered claim. $1 batch size, $2 created_at from (now minus the lookback), $3 claim token,
+   * $4 created_at before (a day ahead of now). The window arrives as values, not as
+   * {@code now() - ...}, so the planner prunes partitions while planning: over the daily partitions
+   * (a week back, a week ahead) planning fell from 3.6-5.3 ms to 0.8 ms and execution from 0.8-1.8
+   * ms to 0.2 ms for a small batch. Rows are stamped by the database's clock, so the day ahead
+   * absorbs any skew between the node's clock and the database's.
+   */
   public static final String CLAIM = """
       WITH due AS (
         SELECT id, created_at FROM saga_outbox
          WHERE status IN ('pending', 'failed')
            AND next_attempt_at <= now()
-           AND created_at >= now() - make_interval(days => $2)
+           AND created_at >= $2 AND created_at < $4
          ORDER BY next_attempt_at
          LIMIT $1
          FOR UPDATE SKIP LOCKED)
@@ -55,6 +75,7 @@ public final class OutboxSql {
          SET status = 'claimed', claimed_by = $3, claimed_at = now(), attempts = o.attempts + 1
         FROM due
        WHERE o.id = due.id AND o.created_at = due.created_at
+         AND o.created_at >= $2 AND o.created_at < $4
       """ + CLAIM_RETURNING;
 
   /**
@@ -91,29 +112,33 @@ public final class OutboxSql {
       """ + CLAIM_RETURNING;
 
   // A plain string: a text block would lose the space after "WHERE " (trailing blanks are stripped).
+  // $3..$4 bound created_at to the batch's own range, so only the partitions it spans are planned.
   private static final String FENCE =
-      " o.status = 'claimed' AND o.claimed_by = $1 AND o.claimed_at = $2 AND o.created_at >= $3\n";
+      " o.status = 'claimed' AND o.claimed_by = $1 AND o.claimed_at = $2 AND o.created_at BETWEEN $3 AND $4\n";
 
-  /** $1 token, $2 claimed_at, $3 oldest created_at of the batch, $4 bigint[] ids. Returns the ids marked. */
+  /**
+   * $1 token, $2 claimed_at, $3 oldest and $4 newest created_at of the batch, $5 bigint[] ids. Returns
+   * the ids marked.
+   */
   public static final String MARK_SENT = """
       UPDATE saga_outbox o SET status = 'sent', sent_at = now()
        WHERE """ + FENCE + """
-         AND o.id = ANY($4)
+         AND o.id = ANY($5)
       RETURNING o.id
       """;
 
   /**
    * A failed attempt: back to {@code failed} with its next due time, or to {@code dead_letter} once
-   * the attempts are used up; the error is kept either way. $1 token, $2 claimed_at, $3 oldest
-   * created_at, $4 max attempts, $5 bigint[] ids, $6 bigint[] delays in ms, $7 text[] errors.
+   * the attempts are used up; the error is kept either way. $1 token, $2 claimed_at, $3 oldest and
+   * $4 newest created_at, $5 max attempts, $6 bigint[] ids, $7 bigint[] delays in ms, $8 text[] errors.
    * Returns each row's id and new status.
    */
   public static final String MARK_FAILED = """
       UPDATE saga_outbox o
-         SET status = CASE WHEN o.attempts >= $4 THEN 'dead_letter' ELSE 'failed' END,
+         SET status = CASE WHEN o.attempts >= $5 THEN 'dead_letter' ELSE 'failed' END,
              next_attempt_at = now() + f.delay_ms * interval '1 millisecond',
              last_error = f.error, claimed_by = NULL, claimed_at = NULL
-        FROM unnest($5::bigint[], $6::bigint[], $7::text[]) AS f(id, delay_ms, error)
+        FROM unnest($6::bigint[], $7::bigint[], $8::text[]) AS f(id, delay_ms, error)
        WHERE """ + FENCE + """
          AND o.id = f.id
       RETURNING o.id, o.status
