@@ -68,4 +68,35 @@ class ClaimFencingTest {
       assertThat(count(db, "status = 'dead_letter' AND attempts = 2 AND last_error LIKE '%still no'")).isEqualTo(1);
     }
   }
+
+  @Test
+  void theClaimTakesOnlyRowsInsideItsWindowAndMarksThemAcrossPartitions() {
+    TestDatabase db = PostgresFixture.shared().createMigratedDatabase();
+    OutboxConfig cfg = TestNode.outbox(OutboxConfig.Relay.EVENTBUS, OutboxConfig.Ordering.NONE, 0, 5);
+    try (TestNode node = TestNode.bare(db, TestNode.config("f3", cfg, null, null, null))) {
+      node.commit(Events.many("window", 4));
+      // Spread the batch over three daily partitions (today, yesterday, six days ago: all inside the
+      // seven-day lookback), and put one row past the lookback and one two days ahead (neither a
+      // writer can produce: rows are stamped with the database's now()).
+      TestNode.exec(db, """
+          UPDATE saga_outbox SET created_at = created_at - interval '1 day' WHERE id = (SELECT min(id) FROM saga_outbox);
+          UPDATE saga_outbox SET created_at = created_at - interval '6 days'
+           WHERE id = (SELECT min(id) + 1 FROM saga_outbox);
+          UPDATE saga_outbox SET created_at = created_at - interval '8 days'
+           WHERE id = (SELECT min(id) + 2 FROM saga_outbox);
+          UPDATE saga_outbox SET created_at = created_at + interval '2 days'
+           WHERE id = (SELECT max(id) FROM saga_outbox);""");
+      node.commit(Events.many("window", 1));
+      OutboxStore store = new OutboxStore(node.pool, cfg, "w", null);
+
+      ClaimedBatch batch = store.claim(100).await();
+
+      assertThat(batch.records()).hasSize(3);
+      assertThat(count(db, "status = 'pending' AND (created_at < now() - interval '7 days' OR created_at > now() + interval '1 day')"))
+          .as("outside the window: left pending").isEqualTo(2);
+      var settled = store.settle(batch, Collections.nCopies(3, null)).await();
+      assertThat(settled.sent()).as("marked across the partitions the batch spans").isEqualTo(3);
+      assertThat(count(db, "status = 'sent'")).isEqualTo(3);
+    }
+  }
 }

@@ -5,8 +5,8 @@ package io.sagaz.fleet.core.outbox;
  *
  * <p>Claims, marks and recovery all bound {@code created_at} from below so PostgreSQL prunes the daily
  * partitions down to the recent ones (planning over 144 partitions costs milliseconds per claim).
- * The unordered claim runs one fixed plan per connection ({@link #CLAIM_TX}); the other claims and
- * marks are planned for each run ({@link #BOOKKEEPING_TX}).
+ * Claims and marks are planned for each run, never from a cached generic plan ({@link #BOOKKEEPING_TX},
+ * {@link #CLAIM_TX}): a generic plan made while the table was empty can scan a full one.
  *
  * <p>Fencing: a claim writes a fresh token into {@code claimed_by} and one timestamp into
  * {@code claimed_at}; every later statement on the batch requires both plus {@code status='claimed'},
