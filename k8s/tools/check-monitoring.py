@@ -33,6 +33,8 @@ METRICS = {
     "outbox_dead_letter_events": "outbox-verticles OutboxMetrics (gauge)",
     "outbox_oldest_pending_age_seconds": "outbox-verticles OutboxMetrics",
     "outbox_publish_duration_seconds_bucket": "outbox-verticles OutboxMetrics (histogram)",
+    "outbox_claim_size_events_count": "outbox-verticles OutboxMetrics (summary)",
+    "outbox_claim_size_events_sum": "outbox-verticles OutboxMetrics (summary)",
     "sagaz_saga_started_total": "saga-verticles SagaMetrics",
     "sagaz_saga_completed_total": "saga-verticles SagaMetrics",
     "sagaz_saga_rolled_back_total": "saga-verticles SagaMetrics",
