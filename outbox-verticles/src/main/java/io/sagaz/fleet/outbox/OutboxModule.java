@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * Deploys the outbox role: {@code outbox.pollers} poller instances, each with its own relay chosen by
- * {@code outbox.relay}; the admin/metrics verticle; and in ordered mode the shard-lease keeper.
+ * Deploys the outbox role: {@code outbox.pollers} poller instances, each with a relay chosen by
+ * {@code outbox.relay} (Kafka relays share one producer per node); the admin/metrics verticle; and in
+ * ordered mode the shard-lease keeper.
  *
  * <p>Each publish attempt must settle within half the claim timeout, so a batch is always marked while
  * its claim is still ours; shard leases last half the claim timeout too, so a shard's new owner never
@@ -54,7 +55,7 @@ public final class OutboxModule implements FleetModule {
 
   private static Supplier<Relay> relays(Vertx vertx, SagazConfig config, Duration attemptTimeout) {
     return switch (config.outbox().relay()) {
-      case KAFKA -> () -> new KafkaRelay(vertx, config.kafka(), attemptTimeout);
+      case KAFKA -> KafkaRelay.sharingOneProducer(vertx, config.kafka(), attemptTimeout);
       case RABBITMQ -> () -> new RabbitMqRelay(vertx, config.rabbitmq());
       case EVENTBUS -> () -> new EventBusRelay(vertx, attemptTimeout);
     };

@@ -4,16 +4,26 @@ import static io.sagaz.fleet.outbox.TestNode.count;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sagaz.fleet.client.outbox.OutboxEvent;
+import io.sagaz.fleet.core.config.KafkaConfig;
 import io.sagaz.fleet.core.config.OutboxConfig;
+import io.sagaz.fleet.core.outbox.OutboxRecord;
+import io.sagaz.fleet.outbox.relay.KafkaRelay;
+import io.sagaz.fleet.outbox.relay.Relay;
 import io.sagaz.fleet.testkit.KafkaFixture;
 import io.sagaz.fleet.testkit.PostgresFixture;
 import io.sagaz.fleet.testkit.TestDatabase;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -94,5 +104,42 @@ class KafkaRelayTest {
         assertThat(eventIds(read)).containsAll(committed);
       }
     }
+  }
+
+  @Test
+  void aNodesRelaysShareOneProducerThatStaysOpenUntilTheLastOneCloses() {
+    KafkaFixture kafka = KafkaFixture.shared();
+    String topic = KafkaFixture.uniqueTopic("shared");
+    kafka.createTopic(topic, 1);
+    Vertx vertx = Vertx.vertx();
+    try {
+      Supplier<Relay> relays = KafkaRelay.sharingOneProducer(vertx, new KafkaConfig(kafka.bootstrapServers(), Map.of()),
+              Duration.ofSeconds(10));
+      var first = relays.get();
+      var second = relays.get();
+      Future.all(first.start(), second.start()).await();
+      List<OutboxRecord> sent = new ArrayList<>();
+
+      sent.add(publish(first, topic, "a"));
+      first.close().await();
+      sent.add(publish(second, topic, "b")); // the first relay's close left the producer open
+      second.close().await();
+      var third = relays.get();
+      third.start().await();
+      sent.add(publish(third, topic, "c")); // after the last close, a start opens a new one
+      third.close().await();
+
+      Set<String> ids = sent.stream().map(r -> r.eventId().toString()).collect(Collectors.toSet());
+      assertThat(eventIds(kafka.readUntil(topic, Duration.ofSeconds(30), r -> eventIds(r).containsAll(ids)))).containsAll(ids);
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  private static OutboxRecord publish(Relay relay, String topic, String aggregate) {
+    var r = new OutboxRecord(1, OffsetDateTime.now(), UUID.randomUUID(), null, "order",
+        aggregate, "Created", topic, "{}", "{}", 1);
+    Future.all(relay.publish(List.of(r))).await();
+    return r;
   }
 }

@@ -10,12 +10,11 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Publishes to Kafka with an idempotent producer ({@code acks=all}); topic = the event's topic,
@@ -29,12 +28,23 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class KafkaRelay implements Relay {
   private static final java.util.concurrent.atomic.AtomicInteger CLIENTS = new java.util.concurrent.atomic.AtomicInteger();
   private final Vertx vertx;
-  private final Map<String, Object> props;
+  private final SharedKafkaProducer shared;
   private KafkaProducer<String, byte[]> producer;
 
+  /** A relay with a producer of its own. */
   public KafkaRelay(Vertx vertx, KafkaConfig config, Duration attemptTimeout) {
+    this(vertx, new SharedKafkaProducer(vertx, producerProps(config, attemptTimeout)));
+  }
+
+  private KafkaRelay(Vertx vertx, SharedKafkaProducer shared) {
     this.vertx = vertx;
-    this.props = producerProps(config, attemptTimeout);
+    this.shared = shared;
+  }
+
+  /** Relays for one node's pollers, all publishing through one producer (see {@link SharedKafkaProducer}). */
+  public static Supplier<Relay> sharingOneProducer(Vertx vertx, KafkaConfig config, Duration attemptTimeout) {
+    SharedKafkaProducer shared = new SharedKafkaProducer(vertx, producerProps(config, attemptTimeout));
+    return () -> new KafkaRelay(vertx, shared);
   }
 
   static Map<String, Object> producerProps(KafkaConfig config, Duration attemptTimeout) {
@@ -56,8 +66,9 @@ public final class KafkaRelay implements Relay {
 
   @Override
   public Future<Void> start() {
-    return vertx.executeBlocking(() -> {
-      producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    // A producer that failed to open is given back, so the next start tries afresh.
+    return shared.acquire().onFailure(e -> shared.release()).map(p -> {
+      producer = p;
       return null;
     });
   }
@@ -65,6 +76,7 @@ public final class KafkaRelay implements Relay {
   @Override
   public List<Future<Void>> publish(List<OutboxRecord> records) {
     List<Promise<Void>> promises = Relay.pending(records.size());
+    KafkaProducer<String, byte[]> producer = this.producer;
     vertx.executeBlocking(() -> {
       for (int i = 0; i < records.size(); i++) {
         Promise<Void> p = promises.get(i);
@@ -100,9 +112,7 @@ public final class KafkaRelay implements Relay {
     if (producer == null) {
       return Future.succeededFuture();
     }
-    return vertx.executeBlocking(() -> {
-      producer.close(Duration.ofSeconds(5));
-      return null;
-    });
+    producer = null;
+    return shared.release();
   }
 }
