@@ -48,12 +48,19 @@ final class OutboxStore {
 
   Future<ClaimedBatch> claim(int limit) {
     String token = claimerPrefix + "/" + UUID.randomUUID();
-    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-    Tuple args = leaseHolder == null
-        ? Tuple.of(limit, now.minusDays(config.lookbackDays()), token, now.plusDays(1))
-        : Tuple.of(limit, config.lookbackDays(), token, config.shards(), leaseHolder);
-    String sql = leaseHolder == null ? OutboxSql.CLAIM : OutboxSql.CLAIM_ORDERED;
-    String settingsSql = leaseHolder == null ? OutboxSql.CLAIM_TX : OutboxSql.BOOKKEEPING_TX;
+    String settingsSql;
+    String sql;
+    Tuple args;
+    if (leaseHolder == null) {
+      OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+      settingsSql = OutboxSql.CLAIM_TX;
+      sql = OutboxSql.CLAIM;
+      args = Tuple.of(limit, now.minusDays(config.lookbackDays()), token, now.plusDays(1));
+    } else {
+      settingsSql = OutboxSql.BOOKKEEPING_TX;
+      sql = OutboxSql.CLAIM_ORDERED;
+      args = Tuple.of(limit, config.lookbackDays(), token, config.shards(), leaseHolder);
+    }
     // Both statements go out at once (the connection pipelines them and runs them in order): the
     // settings apply to the claim without waiting a round trip for their answer.
     return pool.withTransaction(conn -> {
