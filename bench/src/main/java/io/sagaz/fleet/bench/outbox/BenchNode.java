@@ -46,7 +46,7 @@ final class BenchNode implements AutoCloseable {
         new DbConfig(Optional.empty(), Optional.empty(), poolSize, 0),
         new AdminConfig("127.0.0.1", 0, Optional.empty()),
         outbox,
-        new KafkaConfig(kafka, Map.of()),
+        new KafkaConfig(kafka, producerOverrides()),
         new RabbitMqConfig(rabbitUri, exchange, 256),
         new SagaConfig(null, Duration.ofSeconds(30), Duration.ofSeconds(5)),
         new MaintenanceConfig(Duration.ofMinutes(1), Duration.ofSeconds(30), Duration.ofSeconds(5), 3, 7, 12, 30, 90));
@@ -63,6 +63,14 @@ final class BenchNode implements AutoCloseable {
       }
     };
     new OutboxModule().deploy(vertx, new NodeServices(config, pool, meters, alone, "bench-token-0123456789")).await();
+  }
+
+  /** {@code -Dbench.kafka.linger.ms=0} and the like: producer settings to try, as kafka.producer takes them. */
+  private static Map<String, String> producerOverrides() {
+    Map<String, String> p = new java.util.HashMap<>();
+    System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("bench.kafka."))
+        .forEach(k -> p.put(k.substring("bench.kafka.".length()), System.getProperty(k)));
+    return p;
   }
 
   static OutboxConfig outbox(OutboxConfig.Relay relay, int pollers, int batch) {

@@ -35,9 +35,11 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  *   <li>the same end-to-end run through RabbitMQ (publisher confirms, mandatory).
  * </ol>
  * A ceiling for the end-to-end figures is measured too: the same business transactions with no
- * poller running. System properties: {@code bench.only=drain} runs only the drain,
+ * poller running. System properties: {@code bench.only=drain} runs only the drain, {@code bench.only=e2e} only the
+ * ceiling and the Kafka end to end,
  * {@code bench.only=latency} only the latency phase at {@code bench.rate} (1000) events/s; {@code bench.seconds} (10), {@code bench.backlog} (1000000), {@code bench.pollers} (4),
- * {@code bench.batch} (1000), {@code bench.writers} (64), {@code bench.writerPool} (32), {@code bench.naiveWorkers} (8).
+ * {@code bench.batch} (1000), {@code bench.warmup} (2 s), {@code bench.writers} (64), {@code bench.writerPool} (32), {@code bench.naiveWorkers} (8);
+ * {@code bench.kafka.NAME=VALUE} sets the relay's producer setting NAME (as {@code kafka.producer} does).
  * Services: {@code SAGAZ_TEST_PG_URL} / {@code SAGAZ_TEST_KAFKA_BOOTSTRAP} / {@code SAGAZ_TEST_RABBITMQ_URI},
  * else embedded PostgreSQL, in-JVM Kafka, embedded AMQP broker.
  */
@@ -49,6 +51,8 @@ public final class OutboxBench {
   private static final int WRITERS = Integer.getInteger("bench.writers", 64);
   private static final int WRITER_POOL = Integer.getInteger("bench.writerPool", 32);
   private static final int NAIVE_WORKERS = Integer.getInteger("bench.naiveWorkers", 8);
+  /** Seconds of load before each end-to-end and latency measurement (the JIT is busy for longer in a fresh JVM). */
+  private static final int WARMUP = Integer.getInteger("bench.warmup", 2);
 
   public static void main(String[] args) throws Exception {
     KafkaFixture kafka = KafkaFixture.shared();
@@ -58,6 +62,12 @@ public final class OutboxBench {
     String only = System.getProperty("bench.only", "");
     if (only.equals("drain")) {
       drain(kafka);
+      System.exit(0);
+    }
+    if (only.equals("e2e")) {
+      double ceiling = writeCeiling(kafka);
+      double e2e = endToEnd(kafka);
+      System.out.printf("end to end to Kafka: %,.0f events/s (%.0f%% of the %,.0f txn/s ceiling)%n", e2e, 100 * e2e / ceiling, ceiling);
       System.exit(0);
     }
     if (only.equals("latency")) {
@@ -184,7 +194,7 @@ public final class OutboxBench {
 
   /** Closed-loop writers for bench.seconds; rate = committed events / (first commit .. last marked sent). */
   private static double closedLoopRate(String name, BenchNode node, Writers writers) {
-    writers.closedLoop(WRITERS, System.nanoTime() + Duration.ofSeconds(2).toNanos()); // warm-up
+    writers.closedLoop(WRITERS, System.nanoTime() + Duration.ofSeconds(WARMUP).toNanos());
     waitFor(node::published, writers.committed.get(), Duration.ofSeconds(60), name + " warm-up");
     long base = node.published();
     long committedBase = writers.committed.get();
@@ -194,8 +204,9 @@ public final class OutboxBench {
     double writeSeconds = (System.nanoTime() - t0) / 1e9;
     waitFor(node::published, base + written, Duration.ofSeconds(120), name);
     double seconds = (System.nanoTime() - t0) / 1e9;
-    System.out.printf("%s: %,d committed in %.1f s (%,.0f/s), all sent after %.1f s -> %,.0f events/s%n",
-        name, written, writeSeconds, written / writeSeconds, seconds, written / seconds);
+    var claims = node.meters.get("outbox.claim.size").summary();
+    System.out.printf("%s: %,d committed in %.1f s (%,.0f/s), all sent after %.1f s -> %,.0f events/s; %,d claims, %.1f events per claim%n",
+        name, written, writeSeconds, written / writeSeconds, seconds, written / seconds, claims.count(), claims.mean());
     return written / seconds;
   }
 
@@ -210,7 +221,7 @@ public final class OutboxBench {
         Writers writers = new Writers(node.vertx, db, topic, WRITER_POOL)) {
       Thread consumer = new Thread(() -> consume(kafka, topic, writers, samples, n, stop), "latency-consumer");
       consumer.start();
-      writers.openLoop(rate, System.nanoTime() + Duration.ofSeconds(2).toNanos()); // warm-up, not measured
+      writers.openLoop(rate, System.nanoTime() + Duration.ofSeconds(WARMUP).toNanos()); // not measured
       waitFor(node::published, writers.committed.get(), Duration.ofSeconds(60), "latency warm-up");
       Thread.sleep(500);
       n.set(0);
