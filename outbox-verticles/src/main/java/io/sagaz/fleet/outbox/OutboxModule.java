@@ -18,8 +18,8 @@ import java.util.function.Supplier;
 
 /**
  * Deploys the outbox role: {@code outbox.pollers} poller instances, each with a relay chosen by
- * {@code outbox.relay} (Kafka relays share one producer per node); the admin/metrics verticle; and in
- * ordered mode the shard-lease keeper.
+ * {@code outbox.relay} (Kafka relays share one producer per node), and the {@link Wakeups} that hands
+ * them the writers' hints; the admin/metrics verticle; and in ordered mode the shard-lease keeper.
  *
  * <p>Each publish attempt must settle within half the claim timeout, so a batch is always marked while
  * its claim is still ours; shard leases last half the claim timeout too, so a shard's new owner never
@@ -45,10 +45,11 @@ public final class OutboxModule implements FleetModule {
     Future<?> admin = vertx.deployVerticle(() -> new OutboxAdminVerticle(services.pool(), metrics, Duration.ofSeconds(5)),
         new DeploymentOptions());
     AtomicInteger n = new AtomicInteger();
+    Wakeups wakeups = new Wakeups(outbox.pollInterval());
     Future<?> pollers = outbox.pollers() == 0 ? Future.succeededFuture()
-        : leases.compose(v -> vertx.deployVerticle(
+        : leases.compose(v -> vertx.deployVerticle(wakeups)).compose(v -> vertx.deployVerticle(
             () -> new OutboxPoller(outbox, new OutboxStore(services.pool(), outbox, nodeId + "/p" + n.incrementAndGet(), holder),
-                relays, metrics, attemptTimeout),
+                relays, metrics, attemptTimeout, wakeups),
             new DeploymentOptions().setInstances(outbox.pollers())));
     return Future.all(leases, admin, pollers).mapEmpty();
   }

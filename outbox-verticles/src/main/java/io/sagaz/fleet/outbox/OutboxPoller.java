@@ -7,7 +7,6 @@ import io.sagaz.fleet.outbox.relay.Relay;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.MessageConsumer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,11 +18,11 @@ import org.slf4j.LoggerFactory;
 /**
  * One outbox poller: claim a batch, publish it through its relay with at most
  * {@code outbox.maxInFlight} events unacknowledged, settle it, repeat while there is work. Wakes on
- * the writers' hint ({@link Addresses#OUTBOX_WAKEUP}) and on {@code outbox.pollInterval} as the
- * fallback; sweeps expired claims every quarter claim timeout. {@code stop()} finishes the batch in
+ * the writers' hint ({@link Addresses#OUTBOX_WAKEUP}, handed to one poller of the node by
+ * {@link Wakeups}) and on {@code outbox.pollInterval} as the fallback; sweeps expired claims every quarter claim timeout. {@code stop()} finishes the batch in
  * flight (publish and settle) before closing the relay.
  */
-final class OutboxPoller extends VerticleBase {
+final class OutboxPoller extends VerticleBase implements Wakeups.Wakeable {
   private static final Logger log = LoggerFactory.getLogger(OutboxPoller.class);
 
   private final OutboxConfig config;
@@ -31,37 +30,41 @@ final class OutboxPoller extends VerticleBase {
   private final Supplier<Relay> relays;
   private final OutboxMetrics metrics;
   private final Duration attemptTimeout;
+  private final Wakeups wakeups;
   private Relay relay;
-  private MessageConsumer<Object> wakeups;
   private long pollTimer = -1;
   private long recoveryTimer = -1;
   private boolean running;
+  /** For {@link Wakeups}, read from its thread: when the round in progress began, 0 when idle. */
+  private volatile long roundStarted;
   private boolean again;
   private boolean stopping;
   /** The next claim looks at the whole lookback, not only at recent events (see {@link #round()}). */
   private boolean sweepDue = true;
   private Future<?> current = Future.succeededFuture();
 
-  OutboxPoller(OutboxConfig config, OutboxStore store, Supplier<Relay> relays, OutboxMetrics metrics, Duration attemptTimeout) {
+  OutboxPoller(OutboxConfig config, OutboxStore store, Supplier<Relay> relays, OutboxMetrics metrics, Duration attemptTimeout,
+      Wakeups wakeups) {
     this.config = config;
     this.store = store;
     this.relays = relays;
     this.metrics = metrics;
     this.attemptTimeout = attemptTimeout;
+    this.wakeups = wakeups;
   }
 
   @Override
   public Future<?> start() {
     relay = relays.get();
-    return relay.start().compose(v -> {
-      wakeups = vertx.eventBus().consumer(Addresses.OUTBOX_WAKEUP, m -> trigger());
+    return relay.start().<Void>map(v -> {
+      wakeups.join(this);
       pollTimer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> {
         sweepDue = true;
         trigger();
       });
       long sweep = Math.max(250, config.claimTimeout().toMillis() / 4);
       recoveryTimer = vertx.setPeriodic(sweep, id -> recover());
-      return wakeups.completion();
+      return null;
     }).onSuccess(v -> trigger());
   }
 
@@ -70,9 +73,19 @@ final class OutboxPoller extends VerticleBase {
     stopping = true;
     vertx.cancelTimer(pollTimer);
     vertx.cancelTimer(recoveryTimer);
-    Future<?> unregistered = wakeups == null ? Future.succeededFuture() : wakeups.unregister();
-    return Future.join(unregistered, current.recover(e -> Future.succeededFuture()))
+    wakeups.leave(this);
+    return current.recover(e -> Future.succeededFuture())
         .eventually(() -> relay == null ? Future.succeededFuture() : relay.close());
+  }
+
+  @Override
+  public long roundStartedNanos() {
+    return roundStarted;
+  }
+
+  @Override
+  public void wake() {
+    context.runOnContext(v -> trigger());
   }
 
   /** Runs a round now, or right after the one in progress. */
@@ -86,14 +99,20 @@ final class OutboxPoller extends VerticleBase {
     }
     running = true;
     again = false;
+    roundStarted = System.nanoTime();
     Future<Integer> round = round();
     current = round;
     round.onComplete(ar -> {
       running = false;
+      roundStarted = 0;
       if (ar.failed()) {
         log.warn("outbox poll round failed: {}", ar.cause().toString());
       }
-      boolean more = again || (ar.succeeded() && ar.result() >= config.batchSize());
+      // More work is certain after a full batch, and in ordered mode after any batch: it held each
+      // aggregate's head only, and the events behind those heads are due now.
+      int claimed = ar.succeeded() ? ar.result() : 0;
+      boolean ordered = config.ordering() == OutboxConfig.Ordering.PER_AGGREGATE;
+      boolean more = again || claimed >= config.batchSize() || (ordered && claimed > 0);
       if (more && !stopping) {
         context.runOnContext(v -> trigger());
       }
