@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * One outbox poller: claim a batch, publish it through its relay with at most
  * {@code outbox.maxInFlight} events unacknowledged, settle it, repeat while there is work. Wakes on
  * the writers' hint ({@link Addresses#OUTBOX_WAKEUP}, handed to one poller of the node by
- * {@link Wakeups}) and on {@code outbox.pollInterval} as the fallback; sweeps expired claims every quarter claim timeout. {@code stop()} finishes the batch in
- * flight (publish and settle) before closing the relay.
+ * {@link Wakeups}) and on {@code outbox.pollInterval} as the fallback; sweeps expired claims every
+ * quarter claim timeout. {@code stop()} finishes the batch in flight (publish and settle) before
+ * closing the relay.
  */
 final class OutboxPoller extends VerticleBase implements Wakeups.Wakeable {
   private static final Logger log = LoggerFactory.getLogger(OutboxPoller.class);
