@@ -12,12 +12,18 @@ import org.junit.jupiter.api.Test;
 
 /** Claims, expiry and the fence that keeps a late original from marking rows it no longer owns. */
 class ClaimFencingTest {
+  /** The stores are driven by hand: no pollers run. */
+  private static final OutboxConfig NO_POLLERS = TestNode.outbox(OutboxConfig.Relay.EVENTBUS, OutboxConfig.Ordering.NONE, 0, 5);
+
+  private static TestNode bare(TestDatabase db, String nodeId) {
+    return TestNode.bare(db, TestNode.config(nodeId, NO_POLLERS, null, null, null));
+  }
 
   @Test
   void aLateOriginalCannotMarkARecoveredAndReclaimedBatch() {
     TestDatabase db = PostgresFixture.shared().createMigratedDatabase();
-    OutboxConfig cfg = TestNode.outbox(OutboxConfig.Relay.EVENTBUS, OutboxConfig.Ordering.NONE, 0, 5);
-    try (TestNode node = TestNode.bare(db, TestNode.config("f1", cfg, null, null, null))) {
+    OutboxConfig cfg = NO_POLLERS;
+    try (TestNode node = bare(db, "f1")) {
       node.commit(Events.many("fence", 10));
       OutboxStore slow = new OutboxStore(node.pool, cfg, "slow", null);
       OutboxStore fresh = new OutboxStore(node.pool, cfg, "fresh", null);
@@ -72,8 +78,8 @@ class ClaimFencingTest {
   @Test
   void recentAndSweepClaimsTakeOnlyRowsInsideTheirWindowsAndMarkThemAcrossPartitions() {
     TestDatabase db = PostgresFixture.shared().createMigratedDatabase();
-    OutboxConfig cfg = TestNode.outbox(OutboxConfig.Relay.EVENTBUS, OutboxConfig.Ordering.NONE, 0, 5);
-    try (TestNode node = TestNode.bare(db, TestNode.config("f3", cfg, null, null, null))) {
+    OutboxConfig cfg = NO_POLLERS;
+    try (TestNode node = bare(db, "f3")) {
       node.commit(Events.many("window", 4));
       // Spread the batch over three daily partitions (today, yesterday, six days ago: all inside the
       // seven-day lookback), and put one row past the lookback and one two days ahead (neither a
