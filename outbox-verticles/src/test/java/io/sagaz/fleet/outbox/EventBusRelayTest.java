@@ -50,6 +50,29 @@ class EventBusRelayTest {
   }
 
   @Test
+  void aWritersHintWakesAPollerLongBeforeTheIntervalWould() {
+    TestDatabase db = PostgresFixture.shared().createMigratedDatabase();
+    OutboxConfig slowInterval = new OutboxConfig(OutboxConfig.Relay.EVENTBUS, OutboxConfig.Ordering.NONE, 2, 200, 200,
+        Duration.ofSeconds(60), 5, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(6), 16, 1 << 20, 7);
+    try (TestNode node = TestNode.start(db, TestNode.config("e7", slowInterval, null, null, null))) {
+      Set<String> seen = ConcurrentHashMap.newKeySet();
+      node.vertx.eventBus().<JsonObject>consumer(Addresses.outboxTopic("hinted"), m -> {
+        seen.add(m.body().getString("eventId"));
+        m.reply(new JsonObject());
+      }).completion().await();
+      Thread.sleep(500); // past the pollers' first round, which runs as they start
+
+      for (int i = 0; i < 3; i++) { // three separate commits: each is delivered through a hint
+        UUID id = node.commit(Events.many("hinted", 1)).get(0);
+        assertThat(TestNode.await(Duration.ofSeconds(5), () -> seen.contains(id.toString())))
+            .as("delivered well inside the 60 s interval").isTrue();
+      }
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
   void eventsOlderThanTheRecentWindowAreSweptUpOnThePollInterval() {
     TestDatabase db = PostgresFixture.shared().createMigratedDatabase();
     try (TestNode node = TestNode.start(db, TestNode.config("e6", outbox(5), null, null, null))) {
