@@ -22,11 +22,10 @@ class ClaimFencingTest {
   @Test
   void aLateOriginalCannotMarkARecoveredAndReclaimedBatch() {
     TestDatabase db = PostgresFixture.shared().createMigratedDatabase();
-    OutboxConfig cfg = NO_POLLERS;
     try (TestNode node = bare(db, "f1")) {
       node.commit(Events.many("fence", 10));
-      OutboxStore slow = new OutboxStore(node.pool, cfg, "slow", null);
-      OutboxStore fresh = new OutboxStore(node.pool, cfg, "fresh", null);
+      OutboxStore slow = new OutboxStore(node.pool, NO_POLLERS, "slow", null);
+      OutboxStore fresh = new OutboxStore(node.pool, NO_POLLERS, "fresh", null);
 
       ClaimedBatch stale = slow.claim(100, true).await();
       assertThat(stale.records()).hasSize(10);
@@ -78,7 +77,6 @@ class ClaimFencingTest {
   @Test
   void recentAndSweepClaimsTakeOnlyRowsInsideTheirWindowsAndMarkThemAcrossPartitions() {
     TestDatabase db = PostgresFixture.shared().createMigratedDatabase();
-    OutboxConfig cfg = NO_POLLERS;
     try (TestNode node = bare(db, "f3")) {
       node.commit(Events.many("window", 4));
       // Spread the batch over three daily partitions (today, yesterday, six days ago: all inside the
@@ -93,7 +91,7 @@ class ClaimFencingTest {
           UPDATE saga_outbox SET created_at = created_at + interval '2 days'
            WHERE id = (SELECT max(id) FROM saga_outbox);""");
       node.commit(Events.many("window", 1));
-      OutboxStore store = new OutboxStore(node.pool, cfg, "w", null);
+      OutboxStore store = new OutboxStore(node.pool, NO_POLLERS, "w", null);
 
       ClaimedBatch recent = store.claim(100, false).await();
       assertThat(recent.records()).as("a recent-only claim takes just the row written now").hasSize(1);

@@ -23,6 +23,16 @@ import org.junit.jupiter.api.Test;
 
 class EventBusRelayTest {
 
+  /** Acknowledges every event of {@code topic} and collects their ids. */
+  private static Set<String> consumeAndAck(TestNode node, String topic) {
+    Set<String> seen = ConcurrentHashMap.newKeySet();
+    node.vertx.eventBus().<JsonObject>consumer(Addresses.outboxTopic(topic), m -> {
+      seen.add(m.body().getString("eventId"));
+      m.reply(new JsonObject());
+    }).completion().await();
+    return seen;
+  }
+
   private static OutboxConfig outbox(int maxAttempts) {
     return TestNode.outbox(OutboxConfig.Relay.EVENTBUS, OutboxConfig.Ordering.NONE, 2, maxAttempts);
   }
@@ -55,11 +65,7 @@ class EventBusRelayTest {
     OutboxConfig slowInterval = new OutboxConfig(OutboxConfig.Relay.EVENTBUS, OutboxConfig.Ordering.NONE, 2, 200, 200,
         Duration.ofSeconds(60), 5, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(6), 16, 1 << 20, 7);
     try (TestNode node = TestNode.start(db, TestNode.config("e7", slowInterval, null, null, null))) {
-      Set<String> seen = ConcurrentHashMap.newKeySet();
-      node.vertx.eventBus().<JsonObject>consumer(Addresses.outboxTopic("hinted"), m -> {
-        seen.add(m.body().getString("eventId"));
-        m.reply(new JsonObject());
-      }).completion().await();
+      Set<String> seen = consumeAndAck(node, "hinted");
       Thread.sleep(500); // past the pollers' first round, which runs as they start
 
       for (int i = 0; i < 3; i++) { // three separate commits: each is delivered through a hint
@@ -76,11 +82,7 @@ class EventBusRelayTest {
   void eventsOlderThanTheRecentWindowAreSweptUpOnThePollInterval() {
     TestDatabase db = PostgresFixture.shared().createMigratedDatabase();
     try (TestNode node = TestNode.start(db, TestNode.config("e6", outbox(5), null, null, null))) {
-      Set<String> seen = ConcurrentHashMap.newKeySet();
-      node.vertx.eventBus().<JsonObject>consumer(Addresses.outboxTopic("aged"), m -> {
-        seen.add(m.body().getString("eventId"));
-        m.reply(new JsonObject());
-      }).completion().await();
+      Set<String> seen = consumeAndAck(node, "aged");
       UUID fresh = node.commit(Events.many("aged", 1)).get(0);
       assertThat(TestNode.await(Duration.ofSeconds(10), () -> seen.contains(fresh.toString()))).isTrue();
 
