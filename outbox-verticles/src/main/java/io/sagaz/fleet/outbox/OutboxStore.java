@@ -1,5 +1,6 @@
 package io.sagaz.fleet.outbox;
 
+import io.sagaz.fleet.client.sql.OneRoundTrip;
 import io.sagaz.fleet.core.config.OutboxConfig;
 import io.sagaz.fleet.core.outbox.OutboxRecord;
 import io.sagaz.fleet.core.outbox.OutboxSql;

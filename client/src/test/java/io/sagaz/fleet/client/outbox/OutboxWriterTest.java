@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sagaz.fleet.client.Addresses;
+import io.sagaz.fleet.client.sql.SqlStatement;
 import io.sagaz.fleet.core.outbox.OutboxValidationException;
 import io.sagaz.fleet.testkit.PostgresFixture;
 import io.sagaz.fleet.testkit.TestDatabase;
@@ -17,6 +18,7 @@ import io.vertx.sqlclient.Row;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -94,11 +96,80 @@ class OutboxWriterTest {
     assertThat(hints.get()).as("no hint for a rolled-back write").isZero();
 
     pool.withTransaction(conn -> writer.write(conn, Events.other())).await();
+    awaitHints(hints, 1);
+  }
+
+  @Test
+  void commitRunsTheStatementsAndWritesTheEventsInOneTransactionThenHints() throws Exception {
+    OutboxWriter writer = new OutboxWriter(vertx);
+    AtomicInteger hints = new AtomicInteger();
+    vertx.eventBus().consumer(Addresses.OUTBOX_WAKEUP, m -> hints.incrementAndGet()).completion().await();
+    pool.query("CREATE TABLE orders (id text PRIMARY KEY, total numeric NOT NULL)").execute().await();
+    OutboxEvent created = OutboxEvent.of("orders", "OrderCreated", "order", "o-9", new JsonObject().put("total", 3));
+
+    List<UUID> ids = writer.commit(pool,
+        List.of(SqlStatement.of("INSERT INTO orders VALUES ($1, $2)", "o-9", 3),
+            SqlStatement.of("UPDATE orders SET total = total + $2 WHERE id = $1", "o-9", 4)),
+        List.of(created, Events.other())).await();
+
+    assertThat(ids).containsExactly(created.eventId(), ids.get(1)).hasSize(2);
+    assertThat(pool.query("SELECT total FROM orders WHERE id = 'o-9'").execute().await().iterator().next()
+        .getInteger(0)).as("both statements ran, in order").isEqualTo(7);
+    assertThat(rows("status = 'pending'")).isEqualTo(2);
+    awaitHints(hints, 1);
+  }
+
+  @Test
+  void commitWhoseStatementFailsCommitsNothingAndWakesNobody() throws Exception {
+    OutboxWriter writer = new OutboxWriter(vertx);
+    AtomicInteger hints = new AtomicInteger();
+    vertx.eventBus().consumer(Addresses.OUTBOX_WAKEUP, m -> hints.incrementAndGet()).completion().await();
+    pool.query("CREATE TABLE orders (id text PRIMARY KEY)").execute().await();
+    pool.query("INSERT INTO orders VALUES ('taken')").execute().await();
+
+    // The failing statement comes after a good one and before the events: all of it rolls back.
+    assertThatThrownBy(() -> writer.commit(pool,
+        List.of(SqlStatement.of("INSERT INTO orders VALUES ($1)", "new"), SqlStatement.of("INSERT INTO orders VALUES ($1)", "taken")),
+        List.of(Events.other())).await()).hasMessageContaining("duplicate key");
+
+    assertThat(rows("true")).as("no event").isZero();
+    assertThat(pool.query("SELECT count(*) FROM orders").execute().await().iterator().next().getLong(0))
+        .as("the good statement rolled back with the bad one").isEqualTo(1);
+    pool.query("SELECT pg_sleep(0.2)").execute().await();
+    assertThat(hints.get()).as("no hint for a rolled-back commit").isZero();
+    // every connection of the pool is out of the aborted transaction
+    for (int i = 0; i < 8; i++) {
+      writer.commit(pool, SqlStatement.of("INSERT INTO orders VALUES ($1)", "next-" + i), Events.other()).await();
+    }
+    assertThat(rows("true")).isEqualTo(8);
+  }
+
+  @Test
+  void commitRefusesBadInputNamingItAndSendsNothing() throws Exception {
+    OutboxWriter writer = new OutboxWriter(vertx);
+    pool.query("CREATE TABLE orders (id text PRIMARY KEY)").execute().await();
+    SqlStatement insert = SqlStatement.of("INSERT INTO orders VALUES ($1)", "o-1");
+
+    assertThatThrownBy(() -> writer.commit(pool, List.of(insert),
+        List.of(OutboxEvent.of("orders", " ", "order", "o-1", new JsonObject()))).await())
+        .isInstanceOf(OutboxValidationException.class).hasMessageStartingWith("eventType:");
+    assertThatThrownBy(() -> writer.commit(pool, java.util.Arrays.asList(insert, null), List.of(Events.other())).await())
+        .isInstanceOf(OutboxValidationException.class).hasMessageStartingWith("statements[1]: must not be null");
+    assertThatThrownBy(() -> writer.commit(pool, null, List.of(Events.other())).await())
+        .hasMessageStartingWith("statements: must not be null");
+    assertThatThrownBy(() -> SqlStatement.of(" ", 1)).hasMessage("sql must not be empty");
+
+    assertThat(rows("true")).isZero();
+    assertThat(pool.query("SELECT count(*) FROM orders").execute().await().iterator().next().getLong(0))
+        .as("the valid statement of a refused commit was not sent").isZero();
+  }
+
+  private static void awaitHints(AtomicInteger hints, int n) {
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (hints.get() == 0 && System.nanoTime() < deadline) {
+    while (hints.get() < n && System.nanoTime() < deadline) {
       Thread.onSpinWait();
     }
-    assertThat(hints.get()).isEqualTo(1);
+    assertThat(hints.get()).isEqualTo(n);
   }
 
   /** Small event factory. */

@@ -1,4 +1,4 @@
-package io.sagaz.fleet.outbox;
+package io.sagaz.fleet.client.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
