@@ -36,7 +36,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * </ol>
  * A ceiling for the end-to-end figures is measured too: the same business transactions with no
  * poller running. System properties: {@code bench.only=drain} runs only the drain, {@code bench.only=e2e} only the
- * ceiling and the Kafka end to end,
+ * ceilings and the Kafka end to end, {@code bench.only=rabbitmq} the ceiling and the RabbitMQ end to end,
  * {@code bench.only=latency} only the latency phase at {@code bench.rate} (1000) events/s; {@code bench.seconds} (10), {@code bench.backlog} (1000000), {@code bench.pollers} (4),
  * {@code bench.batch} (1000), {@code bench.warmup} (2 s), {@code bench.writers} (64), {@code bench.writerPool} (32), {@code bench.naiveWorkers} (8);
  * {@code bench.kafka.NAME=VALUE} sets the relay's producer setting NAME (as {@code kafka.producer} does).
@@ -69,6 +69,12 @@ public final class OutboxBench {
       double ceiling = writeCeiling(kafka, Writers.Style.ONE_ROUND_TRIP);
       double e2e = endToEnd(kafka);
       System.out.printf("end to end to Kafka: %,.0f events/s (%.0f%% of the %,.0f txn/s ceiling)%n", e2e, 100 * e2e / ceiling, ceiling);
+      System.exit(0);
+    }
+    if (only.equals("rabbitmq")) {
+      double ceiling = writeCeiling(kafka, Writers.Style.ONE_ROUND_TRIP);
+      double rabbit = rabbitEndToEnd();
+      System.out.printf("end to end to RabbitMQ: %,.0f events/s (%.0f%% of the %,.0f txn/s ceiling)%n", rabbit, 100 * rabbit / ceiling, ceiling);
       System.exit(0);
     }
     if (only.equals("latency")) {

@@ -80,27 +80,33 @@ public final class OutboxSql {
 
   /**
    * Ordered claim: only the oldest undelivered event of each aggregate (its "head"), only when it is
-   * due, and only in shards whose lease the claimer holds right now (the database, not the node's
-   * memory, decides). A head that is claimed or waiting out a backoff holds back its own aggregate
-   * and no other. $1 batch size, $2 lookback days, $3 claim token, $4 shard count, $5 lease holder.
-   * The status/due conditions are repeated on {@code o} so the row re-check under FOR UPDATE sees
-   * a head that another claimer took in the meantime.
+   * due, only when no event of its aggregate is claimed, and only in shards whose lease the claimer
+   * holds right now (the database, not the node's memory, decides). A head that is claimed or
+   * waiting out a backoff holds back its own aggregate and no other. Claimed rows are not in the
+   * aggregate index (migration V41), so the aggregates with one in flight come from the claimed
+   * index: few rows, the batches in flight. $1 batch size, $2 lookback days, $3 claim token, $4 shard
+   * count, $5 lease holder. The status/due conditions are repeated on {@code o} so the row re-check
+   * under FOR UPDATE sees a head that another claimer took in the meantime.
    */
   public static final String CLAIM_ORDERED = """
       WITH owned AS (
         SELECT substr(name, 14)::int AS shard FROM sagaz_leases
          WHERE name LIKE 'outbox-shard-%' AND holder = $5 AND expires_at > now()
+      ), in_flight AS (
+        SELECT DISTINCT aggregate_id FROM saga_outbox
+         WHERE status = 'claimed' AND created_at >= now() - make_interval(days => $2)
       ), heads AS (
-        SELECT DISTINCT ON (aggregate_id) id, created_at, status, next_attempt_at
+        SELECT DISTINCT ON (aggregate_id) id, created_at, aggregate_id, next_attempt_at
           FROM saga_outbox
-         WHERE status IN ('pending', 'claimed', 'failed')
+         WHERE status IN ('pending', 'failed')
            AND created_at >= now() - make_interval(days => $2)
            AND (hashtext(aggregate_id) & 2147483647) % $4 IN (SELECT shard FROM owned)
          ORDER BY aggregate_id, id
       ), due AS (
         SELECT o.id, o.created_at FROM saga_outbox o
           JOIN heads h ON o.id = h.id AND o.created_at = h.created_at
-         WHERE h.status IN ('pending', 'failed') AND h.next_attempt_at <= now()
+         WHERE h.next_attempt_at <= now()
+           AND h.aggregate_id NOT IN (SELECT aggregate_id FROM in_flight)
            AND o.status IN ('pending', 'failed') AND o.next_attempt_at <= now()
          ORDER BY h.id
          LIMIT $1
@@ -165,12 +171,18 @@ public final class OutboxSql {
       SELECT status, count(*) AS n FROM saga_outbox GROUP BY status
       """;
 
-  /** What the gauges need, cheap enough to run every few seconds: undelivered counts and oldest age. */
+  /**
+   * What the gauges need, cheap enough to run every few seconds: undelivered counts and oldest age.
+   * Each condition is exactly a partial index's predicate (due or failed: the aggregate index;
+   * claimed: the claimed index; dead letters: their own), so no count reads the table.
+   */
   public static final String BACKLOG = """
-      SELECT (SELECT count(*) FROM saga_outbox WHERE status IN ('pending', 'failed', 'claimed')) AS pending,
+      SELECT (SELECT count(*) FROM saga_outbox WHERE status IN ('pending', 'failed'))
+           + (SELECT count(*) FROM saga_outbox WHERE status = 'claimed') AS pending,
              (SELECT count(*) FROM saga_outbox WHERE status = 'dead_letter') AS dead_letters,
-             (SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8
-                FROM saga_outbox WHERE status IN ('pending', 'failed', 'claimed')) AS oldest_pending_seconds
+             coalesce(extract(epoch FROM now() - least(
+               (SELECT min(created_at) FROM saga_outbox WHERE status IN ('pending', 'failed')),
+               (SELECT min(created_at) FROM saga_outbox WHERE status = 'claimed'))), 0)::float8 AS oldest_pending_seconds
       """;
 
   /** $1 topic or null, $2 event type or null, $3 limit. Newest first. */
