@@ -92,8 +92,13 @@ public final class KafkaFixture implements AutoCloseable {
 
   /** Creates a topic (replication factor 1) through the Admin client; an existing one is fine. */
   public void createTopic(String name, int partitions) {
+    createTopic(name, partitions, java.util.Map.of());
+  }
+
+  /** A topic with topic-level settings, e.g. {@code message.timestamp.type=LogAppendTime}. */
+  public void createTopic(String name, int partitions, java.util.Map<String, String> configs) {
     try (Admin admin = admin()) {
-      admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
+      admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all().get();
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
         throw new IllegalStateException("could not create topic " + name + ": " + e.getCause().getMessage(), e);

@@ -39,8 +39,8 @@ final class Writers implements AutoCloseable {
   final Pool pool;
   final OutboxWriter writer;
   final AtomicLong committed = new AtomicLong();
-  /** event id -> System.nanoTime() at commit, when latency is tracked. */
-  final Map<String, Long> commitTimes = new ConcurrentHashMap<>();
+  /** event id -> {System.nanoTime(), wall clock in microseconds} at commit, when latency is tracked. */
+  final Map<String, long[]> commitTimes = new ConcurrentHashMap<>();
   private final String topic;
   private final Style style;
   private volatile boolean trackLatency;
@@ -70,7 +70,8 @@ final class Writers implements AutoCloseable {
     return tx.map(id -> {
       committed.incrementAndGet();
       if (trackLatency) {
-        commitTimes.put(id.toString(), System.nanoTime());
+        java.time.Instant wall = java.time.Instant.now();
+        commitTimes.put(id.toString(), new long[] {System.nanoTime(), wall.getEpochSecond() * 1_000_000 + wall.getNano() / 1_000});
       }
       return null;
     });
