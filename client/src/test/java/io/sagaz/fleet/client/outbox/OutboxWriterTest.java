@@ -87,8 +87,7 @@ class OutboxWriterTest {
   @Test
   void theWakeUpHintGoesOutAfterCommitAndNotAfterRollback() {
     OutboxWriter writer = new OutboxWriter(vertx);
-    AtomicInteger hints = new AtomicInteger();
-    vertx.eventBus().consumer(Addresses.OUTBOX_WAKEUP, m -> hints.incrementAndGet()).completion().await();
+    AtomicInteger hints = hintCounter();
 
     pool.withTransaction(conn -> writer.write(conn, Events.other()).compose(id -> Future.failedFuture("rollback")))
         .otherwiseEmpty().await();
@@ -102,17 +101,17 @@ class OutboxWriterTest {
   @Test
   void commitRunsTheStatementsAndWritesTheEventsInOneTransactionThenHints() throws Exception {
     OutboxWriter writer = new OutboxWriter(vertx);
-    AtomicInteger hints = new AtomicInteger();
-    vertx.eventBus().consumer(Addresses.OUTBOX_WAKEUP, m -> hints.incrementAndGet()).completion().await();
+    AtomicInteger hints = hintCounter();
     pool.query("CREATE TABLE orders (id text PRIMARY KEY, total numeric NOT NULL)").execute().await();
     OutboxEvent created = OutboxEvent.of("orders", "OrderCreated", "order", "o-9", new JsonObject().put("total", 3));
+    OutboxEvent other = Events.other();
 
     List<UUID> ids = writer.commit(pool,
         List.of(SqlStatement.of("INSERT INTO orders VALUES ($1, $2)", "o-9", 3),
             SqlStatement.of("UPDATE orders SET total = total + $2 WHERE id = $1", "o-9", 4)),
-        List.of(created, Events.other())).await();
+        List.of(created, other)).await();
 
-    assertThat(ids).containsExactly(created.eventId(), ids.get(1)).hasSize(2);
+    assertThat(ids).containsExactly(created.eventId(), other.eventId());
     assertThat(pool.query("SELECT total FROM orders WHERE id = 'o-9'").execute().await().iterator().next()
         .getInteger(0)).as("both statements ran, in order").isEqualTo(7);
     assertThat(rows("status = 'pending'")).isEqualTo(2);
@@ -122,8 +121,7 @@ class OutboxWriterTest {
   @Test
   void commitWhoseStatementFailsCommitsNothingAndWakesNobody() throws Exception {
     OutboxWriter writer = new OutboxWriter(vertx);
-    AtomicInteger hints = new AtomicInteger();
-    vertx.eventBus().consumer(Addresses.OUTBOX_WAKEUP, m -> hints.incrementAndGet()).completion().await();
+    AtomicInteger hints = hintCounter();
     pool.query("CREATE TABLE orders (id text PRIMARY KEY)").execute().await();
     pool.query("INSERT INTO orders VALUES ('taken')").execute().await();
 
@@ -162,6 +160,13 @@ class OutboxWriterTest {
     assertThat(rows("true")).isZero();
     assertThat(pool.query("SELECT count(*) FROM orders").execute().await().iterator().next().getLong(0))
         .as("the valid statement of a refused commit was not sent").isZero();
+  }
+
+  /** Counts the wake-up hints published from now on. */
+  private AtomicInteger hintCounter() {
+    AtomicInteger hints = new AtomicInteger();
+    vertx.eventBus().consumer(Addresses.OUTBOX_WAKEUP, m -> hints.incrementAndGet()).completion().await();
+    return hints;
   }
 
   private static void awaitHints(AtomicInteger hints, int n) {
