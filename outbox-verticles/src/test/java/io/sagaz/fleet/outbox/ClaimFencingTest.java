@@ -4,8 +4,10 @@ import static io.sagaz.fleet.outbox.TestNode.count;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sagaz.fleet.core.config.OutboxConfig;
+import io.sagaz.fleet.core.outbox.OutboxSql;
 import io.sagaz.fleet.testkit.PostgresFixture;
 import io.sagaz.fleet.testkit.TestDatabase;
+import io.vertx.sqlclient.Row;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -104,6 +106,23 @@ class ClaimFencingTest {
       assertThat(settled.sent()).as("marked across the partitions the batch spans").isEqualTo(2);
       assertThat(store.settle(recent, Collections.nCopies(1, null)).await().sent()).isEqualTo(1);
       assertThat(count(db, "status = 'sent'")).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void theBacklogGaugeCountsClaimedRowsAndTheirAge() {
+    TestDatabase db = PostgresFixture.shared().createMigratedDatabase();
+    try (TestNode node = bare(db, "f4")) {
+      node.commit(Events.many("backlog", 1));
+      TestNode.exec(db, "UPDATE saga_outbox SET created_at = now() - interval '2 hours', next_attempt_at = now() - interval '2 hours'");
+      node.commit(Events.many("backlog", 4));
+      OutboxStore store = new OutboxStore(node.pool, NO_POLLERS, "gauge", null);
+      assertThat(store.claim(1, true).await().records()).as("the oldest, now claimed").hasSize(1);
+
+      // claimed rows are in their own index, not the aggregate one (V41): the gauge adds them back
+      Row backlog = node.pool.query(OutboxSql.BACKLOG).execute().await().iterator().next();
+      assertThat(backlog.getLong("pending")).isEqualTo(5);
+      assertThat(backlog.getDouble("oldest_pending_seconds")).as("the claimed row is the oldest undelivered").isBetween(7_100.0, 7_400.0);
     }
   }
 }
