@@ -3,6 +3,7 @@ package io.sagaz.fleet.testkit;
 import java.util.Map;
 import kafka.testkit.KafkaClusterTestKit;
 import kafka.testkit.TestKitNodes;
+import org.apache.kafka.common.utils.Exit;
 
 /**
  * The one place that touches Kafka's internal {@code KafkaClusterTestKit}: a single combined KRaft
@@ -10,6 +11,7 @@ import kafka.testkit.TestKitNodes;
  * breaks one small class, not every test.
  */
 final class InJvmKafka implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(InJvmKafka.class);
   private final KafkaClusterTestKit cluster;
 
   private InJvmKafka(KafkaClusterTestKit cluster) {
@@ -17,6 +19,14 @@ final class InJvmKafka implements AutoCloseable {
   }
 
   static InJvmKafka start(int port) {
+    // Kafka halts the JVM when its log directory fails. At JVM exit, Kafka's own hook deletes the
+    // broker's temporary directory while KafkaFixture's hook is still closing the broker, which then
+    // takes the missing checkpoint files for a failed disk: a test JVM whose tests had all passed
+    // ended with status 1 (surefire: "Error occurred in starting fork"). JVM shutdown hooks run
+    // concurrently and cannot be ordered, so a halt is logged instead; a broker that really fails
+    // mid-test still fails the test that uses it.
+    Exit.setHaltProcedure((status, message) ->
+        LOG.error("in-JVM Kafka asked to halt the JVM (status {}): {}; not halting", status, message));
     KafkaClusterTestKit cluster = null;
     try {
       TestKitNodes.Builder nodes = new TestKitNodes.Builder()
