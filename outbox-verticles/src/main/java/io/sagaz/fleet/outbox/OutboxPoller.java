@@ -19,8 +19,10 @@ import org.slf4j.LoggerFactory;
  * One outbox poller: claim a batch, publish it through its relay with at most
  * {@code outbox.maxInFlight} events unacknowledged, settle it, repeat while there is work. Wakes on
  * the writers' hint ({@link Addresses#OUTBOX_WAKEUP}, handed to one poller of the node by
- * {@link Wakeups}) and on {@code outbox.pollInterval} as the fallback; sweeps expired claims every
- * quarter claim timeout. {@code stop()} finishes the batch in flight (publish and settle) before
+ * {@link Wakeups}) and on {@code outbox.pollInterval} as the fallback; sweeps expired status claims
+ * (ordered mode) every quarter claim timeout. In unordered mode a claim is a row lock held by the
+ * claim's transaction for the whole round, so each poller holds one pooled connection while it
+ * publishes. {@code stop()} finishes the batch in flight (publish and settle) before
  * closing the relay.
  */
 final class OutboxPoller extends VerticleBase implements Wakeups.Wakeable {
@@ -138,9 +140,13 @@ final class OutboxPoller extends VerticleBase implements Wakeups.Wakeable {
         return Future.succeededFuture(0);
       }
       return publish(batch.records(), 0, new ArrayList<>(batch.records().size()))
-          .compose(outcomes -> {
-            logFailures(outcomes);
-            return store.settle(batch, outcomes);
+          .transform(published -> {
+            if (published.failed()) {
+              // a claim by lock must not outlive its round: end it, the events are due again at once
+              return store.abandon(batch).transform(v -> Future.<OutboxStore.Settled>failedFuture(published.cause()));
+            }
+            logFailures(published.result());
+            return store.settle(batch, published.result());
           })
           .map(settled -> {
             record(settled);

@@ -12,25 +12,31 @@ import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Claims, expiry and the fence that keeps a late original from marking rows it no longer owns. */
+/**
+ * Status claims (ordered mode), their expiry and the fence that keeps a late original from marking
+ * rows it no longer owns; failures, claim windows and the backlog gauge. Claims by lock: {@link LockedClaimTest}.
+ */
 class ClaimFencingTest {
   /** The stores are driven by hand: no pollers run. */
   private static final OutboxConfig NO_POLLERS = TestNode.outbox(OutboxConfig.Relay.EVENTBUS, OutboxConfig.Ordering.NONE, 0, 5);
+  private static final OutboxConfig ORDERED = TestNode.outbox(OutboxConfig.Relay.EVENTBUS, OutboxConfig.Ordering.PER_AGGREGATE, 0, 5);
 
   private static TestNode bare(TestDatabase db, String nodeId) {
     return TestNode.bare(db, TestNode.config(nodeId, NO_POLLERS, null, null, null));
   }
 
   @Test
-  void aLateOriginalCannotMarkARecoveredAndReclaimedBatch() {
+  void aLateOriginalCannotMarkARecoveredAndReclaimedOrderedBatch() {
     TestDatabase db = PostgresFixture.shared().createMigratedDatabase();
-    try (TestNode node = bare(db, "f1")) {
-      node.commit(Events.many("fence", 10));
-      OutboxStore slow = new OutboxStore(node.pool, NO_POLLERS, "slow", null);
-      OutboxStore fresh = new OutboxStore(node.pool, NO_POLLERS, "fresh", null);
+    try (TestNode node = TestNode.bare(db, TestNode.config("f1", ORDERED, null, null, null))) {
+      OrderedClaimTest.leaseAllShards(db, "holder");
+      node.commit(Events.many("fence", 10)); // ten aggregates: ten heads
+      OutboxStore slow = new OutboxStore(node.pool, ORDERED, "slow", "holder");
+      OutboxStore fresh = new OutboxStore(node.pool, ORDERED, "fresh", "holder");
 
       ClaimedBatch stale = slow.claim(100, true).await();
       assertThat(stale.records()).hasSize(10);
+      assertThat(count(db, "status = 'claimed' AND claimed_by LIKE 'slow/%'")).isEqualTo(10);
       assertThat(fresh.claim(100, true).await().isEmpty()).as("claimed rows are skipped by others").isTrue();
 
       // the slow poller stalls past the claim timeout; recovery frees its rows
@@ -49,7 +55,7 @@ class ClaimFencingTest {
 
       var settled = fresh.settle(current, allAcked).await();
       assertThat(settled.sent()).isEqualTo(10);
-      assertThat(count(db, "status = 'sent'")).isEqualTo(10);
+      assertThat(count(db, "status = 'sent' AND attempts = 2")).as("the expired claim counted as an attempt").isEqualTo(10);
     }
   }
 
@@ -112,12 +118,14 @@ class ClaimFencingTest {
   @Test
   void theBacklogGaugeCountsClaimedRowsAndTheirAge() {
     TestDatabase db = PostgresFixture.shared().createMigratedDatabase();
-    try (TestNode node = bare(db, "f4")) {
+    try (TestNode node = TestNode.bare(db, TestNode.config("f4", ORDERED, null, null, null))) {
+      OrderedClaimTest.leaseAllShards(db, "holder");
       node.commit(Events.many("backlog", 1));
       TestNode.exec(db, "UPDATE saga_outbox SET created_at = now() - interval '2 hours', next_attempt_at = now() - interval '2 hours'");
       node.commit(Events.many("backlog", 4));
-      OutboxStore store = new OutboxStore(node.pool, NO_POLLERS, "gauge", null);
+      OutboxStore store = new OutboxStore(node.pool, ORDERED, "gauge", "holder");
       assertThat(store.claim(1, true).await().records()).as("the oldest, now claimed").hasSize(1);
+      assertThat(count(db, "status = 'claimed'")).isEqualTo(1);
 
       // claimed rows are in their own index, not the aggregate one (V41): the gauge adds them back
       Row backlog = node.pool.query(OutboxSql.BACKLOG).execute().await().iterator().next();

@@ -19,9 +19,7 @@ class OrderedClaimTest {
   void onlyHeadsAreClaimedAndAnAggregateWithAClaimedEventIsHeldBackUntilItSettles() {
     TestDatabase db = PostgresFixture.shared().createMigratedDatabase();
     try (TestNode node = TestNode.bare(db, TestNode.config("o1", ORDERED, null, null, null))) {
-      TestNode.exec(db, "INSERT INTO sagaz_leases (name, holder, epoch, acquired_at, renewed_at, expires_at) "
-          + "SELECT 'outbox-shard-' || g, 'holder', 1, now(), now(), now() + interval '1 hour' FROM generate_series(0, "
-          + (ORDERED.shards() - 1) + ") g");
+      leaseAllShards(db, "holder");
       node.commit(Events.many("ordered", 34)); // 17 aggregates, two events each: seq 0-16 first, then 17-33
       OutboxStore first = new OutboxStore(node.pool, ORDERED, "first", "holder");
       OutboxStore second = new OutboxStore(node.pool, ORDERED, "second", "holder");
@@ -35,6 +33,13 @@ class OrderedClaimTest {
       ClaimedBatch next = second.claim(100, true).await();
       assertThat(seqs(next.records())).as("the second events, once the first ones are sent").allMatch(s -> s >= 17).hasSize(17);
     }
+  }
+
+  /** Gives {@code holder} every shard's lease for an hour, as the shard-lease verticle would. */
+  static void leaseAllShards(TestDatabase db, String holder) {
+    TestNode.exec(db, "INSERT INTO sagaz_leases (name, holder, epoch, acquired_at, renewed_at, expires_at) "
+        + "SELECT 'outbox-shard-' || g, '" + holder + "', 1, now(), now(), now() + interval '1 hour' FROM generate_series(0, "
+        + (ORDERED.shards() - 1) + ") g");
   }
 
   private static List<Integer> seqs(List<OutboxRecord> records) {

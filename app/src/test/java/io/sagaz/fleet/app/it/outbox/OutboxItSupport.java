@@ -58,6 +58,21 @@ final class OutboxItSupport {
     return ids;
   }
 
+  /**
+   * Claims a node holds right now: an unordered claim is a transaction that locked its rows (so it
+   * has a transaction id) and stays open while the batch is published.
+   */
+  static long claimsHeldBy(TestDatabase db, String nodeId) {
+    try (Connection c = db.connect(); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            + " AND application_name = 'sagaz-" + nodeId + "' AND backend_xid IS NOT NULL")) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   static long count(TestDatabase db, String where) {
     try (Connection c = db.connect(); Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT count(*) FROM saga_outbox WHERE " + where)) {
