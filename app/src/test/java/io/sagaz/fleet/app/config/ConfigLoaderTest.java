@@ -146,6 +146,16 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void moreOutboxPollersThanPooledConnectionsAreRefusedOnOutboxNodesOnly() throws Exception {
+    ConfigException e = configError(() -> new ConfigLoader(Map.of("SAGAZ_OUTBOX_POLLERS", "8")).load(null, Map.of()));
+    assertThat(e.key()).isEqualTo("outbox.pollers");
+    assertThat(e.getMessage()).contains("less than db.poolSize (8), was 8").contains("SAGAZ_OUTBOX_POLLERS");
+    assertThat(load("db:\n  poolSize: 9\noutbox:\n  pollers: 8\n", Map.of(), Map.of()).outbox().pollers()).isEqualTo(8);
+    assertThat(load("node:\n  roles: [saga]\noutbox:\n  pollers: 8\n", Map.of(), Map.of()).outbox().pollers())
+        .as("a node without the outbox role runs no pollers").isEqualTo(8);
+  }
+
+  @Test
   void unknownRoleIsRefusedNamingTheKeyAndItsSource() {
     ConfigException e = configError(() -> new ConfigLoader(Map.of("SAGAZ_NODE_ROLES", "saga,bogus")).load(null, Map.of()));
     assertThat(e.key()).isEqualTo("node.roles");

@@ -20,5 +20,11 @@ public record SagazConfig(
         || kafka == null || rabbitmq == null || saga == null || maintenance == null) {
       throw new IllegalArgumentException("every configuration section must be present");
     }
+    // Each unordered poller holds a pooled connection for its whole round (its claim is a row lock
+    // kept by an open transaction); at least one must stay for the rest of the node.
+    if (node.has(Role.OUTBOX) && outbox.pollers() >= db.poolSize()) {
+      throw new ConfigException("outbox.pollers", "must be less than db.poolSize (" + db.poolSize() + "), was "
+          + outbox.pollers() + ": each poller holds a connection while it publishes");
+    }
   }
 }
