@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.DoubleAdder;
  * The outbox's meters, named so that a Prometheus scrape shows the seed names exactly:
  * {@code outbox_pending_events_total} (gauge), {@code outbox_published_events_total},
  * {@code outbox_failed_events_total}, {@code outbox_publish_duration_seconds} (histogram), plus
- * {@code outbox_dead_lettered_events_total}, {@code outbox_dead_letter_events} and
- * {@code outbox_oldest_pending_age_seconds}.
+ * {@code outbox_dead_lettered_events_total}, {@code outbox_dead_letter_events},
+ * {@code outbox_in_flight_events} and {@code outbox_oldest_pending_age_seconds}.
  *
  * <p>Micrometer's Prometheus convention appends {@code _total} to counters and the base unit to
  * timers, so those are registered without the suffix. The Prometheus client strips {@code _total}
@@ -29,6 +29,8 @@ public final class OutboxMetrics {
   final Counter deadLettered;
   final Timer publishDuration;
   final DistributionSummary claimSize;
+  /** Events this node's pollers hold in claims right now: claimed, not settled yet. */
+  final AtomicLong inFlight = new AtomicLong();
   private final AtomicLong pending = new AtomicLong();
   private final AtomicLong deadLetters = new AtomicLong();
   private final DoubleAdder oldestPendingSeconds = new DoubleAdder();
@@ -60,6 +62,10 @@ public final class OutboxMetrics {
         .register(registry);
     Gauge.builder("outbox.backlog.events", pending, AtomicLong::get)
         .description("Events not delivered yet (pending, failed awaiting retry, or claimed)").register(registry);
+    // Unordered claims are row locks and leave the rows pending, so the status counts no longer show
+    // what is being published; each node tells its own.
+    Gauge.builder("outbox.in.flight.events", inFlight, AtomicLong::get)
+        .description("Events this node's pollers have claimed and not yet marked (being published)").register(registry);
     Gauge.builder("outbox.dead.letter.events", deadLetters, AtomicLong::get)
         .description("Events currently in dead_letter").register(registry);
     Gauge.builder("outbox.oldest.pending.age", oldestPendingSeconds, DoubleAdder::sum)

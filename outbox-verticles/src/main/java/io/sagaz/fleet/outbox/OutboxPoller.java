@@ -139,7 +139,9 @@ final class OutboxPoller extends VerticleBase implements Wakeups.Wakeable {
       if (batch.isEmpty()) {
         return Future.succeededFuture(0);
       }
-      return publish(batch.records(), 0, new ArrayList<>(batch.records().size()))
+      int size = batch.records().size();
+      metrics.inFlight.addAndGet(size);
+      return publish(batch.records(), 0, new ArrayList<>(size))
           .transform(published -> {
             if (published.failed()) {
               // a claim by lock must not outlive its round: end it, the events are due again at once
@@ -150,8 +152,9 @@ final class OutboxPoller extends VerticleBase implements Wakeups.Wakeable {
           })
           .map(settled -> {
             record(settled);
-            return batch.records().size();
-          });
+            return size;
+          })
+          .andThen(ar -> metrics.inFlight.addAndGet(-size));
     });
   }
 

@@ -171,12 +171,14 @@ class EventBusRelayTest {
     }).completion().await();
     node.commit(Events.many("slow", 40));
     assertThat(TestNode.await(Duration.ofSeconds(10), () -> !received.isEmpty())).as("a batch is being published").isTrue();
+    assertThat(node.meters.get("outbox.in.flight.events").gauge().value()).as("the node counts its batches in flight").isPositive();
 
     node.close(); // undeploys: pollers finish publishing and settling before the relay closes
 
     assertThat(delivered).as("every event handed to the consumer was acknowledged").isEqualTo(received);
     assertThat(count(db, "status = 'sent'")).as("and marked sent").isEqualTo(delivered.size()).isPositive();
     assertThat(count(db, "status = 'pending'")).as("the rest left due").isEqualTo(40 - delivered.size());
+    assertThat(node.meters.get("outbox.in.flight.events").gauge().value()).as("nothing in flight after the drain").isZero();
   }
 
   @Test

@@ -20,6 +20,7 @@ class OutboxMetricsNamingTest {
     m.backlog(7, 2, 1.5);
     m.claimSize.record(0);
     m.claimSize.record(12);
+    m.inFlight.set(5);
 
     String scrape = registry.scrape();
 
@@ -37,6 +38,8 @@ class OutboxMetricsNamingTest {
         .contains("outbox_dead_letter_events 2.0")
         .contains("outbox_oldest_pending_age_seconds 1.5")
         .contains("outbox_claim_size_events_count 2")
-        .contains("outbox_claim_size_events_sum 12.0");
+        .contains("outbox_claim_size_events_sum 12.0")
+        .contains("# TYPE outbox_in_flight_events gauge")
+        .contains("\noutbox_in_flight_events 5.0");
   }
 }
