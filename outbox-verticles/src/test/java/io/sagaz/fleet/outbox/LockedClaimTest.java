@@ -74,7 +74,7 @@ class LockedClaimTest {
   }
 
   @Test
-  void aDeadClaimersRowsAreDueAgainAsSoonAsItsConnectionCloses() {
+  void aDeadClaimersRowsAreDueAgainAsSoonAsItsSessionEnds() {
     TestDatabase db = PostgresFixture.shared().createMigratedDatabase();
     try (TestNode node = node(db, "l3")) {
       node.commit(Events.many("dead", 10));
@@ -83,11 +83,15 @@ class LockedClaimTest {
       ClaimedBatch lost = dying.claim(100, true).await();
       assertThat(lost.records()).hasSize(10);
 
-      // what kill -9 of the node does to its connections
-      lost.held().close().await();
+      // What kill -9 of the node does: its sessions end. (Closing the pooled connection would only
+      // hand it back to the pool, transaction and locks included.)
+      int pid = lost.held().query("SELECT pg_backend_pid()").execute().await().iterator().next().getInteger(0);
+      TestNode.exec(db, "SELECT pg_terminate_backend(" + pid + ")");
       ClaimedBatch current = fresh.claim(100, true).await();
       assertThat(current.records()).as("due again without waiting for the claim timeout").hasSize(10);
+      assertThatThrownBy(() -> dying.settle(lost, TEN_ACKED).await()).hasMessageContaining("was not marked");
       assertThat(fresh.settle(current, TEN_ACKED).await().sent()).isEqualTo(10);
+      assertThat(count(db, "status = 'sent' AND attempts = 1")).isEqualTo(10);
     }
   }
 
