@@ -27,13 +27,17 @@ import java.util.TreeMap;
  * ./mvnw -q -pl bench -am package -DskipTests dependency:build-classpath -Dmdep.outputFile=target/cp.txt
  * java -cp bench/target/classes:$(cat bench/target/cp.txt) io.sagaz.fleet.bench.maintenance.MaintenanceRunBench [runs] [writers]
  * </pre>
- * Runs on {@code SAGAZ_BENCH_PG_URL} ({@code postgresql://user@host:port/postgres}; a scratch database
+ * {@code -Dbench.steps=true} also prints, for each run under load, each step's duration and what the
+ * writers due during it and during the pause after it saw.
+ *
+ * <p>Runs on {@code SAGAZ_BENCH_PG_URL} ({@code postgresql://user@host:port/postgres}; a scratch database
  * is created and dropped) or, when unset, on an embedded PostgreSQL 17.
  */
 public final class MaintenanceRunBench {
   private static final int ROWS_PER_PARTITION = 2_000;
   private static final double LOAD_FRACTION = 0.8;
   private static final boolean AS_FUNCTION = "function".equals(System.getProperty("bench.run", "node"));
+  private static final boolean STEPS = Boolean.getBoolean("bench.steps");
 
   private final BenchDatabase bench;
   private final Connection connection;
@@ -41,6 +45,7 @@ public final class MaintenanceRunBench {
   private final LocalDate today;
   private final int runs;
   private final int writers;
+  private NodeMaintenanceRun lastRun;
 
   private MaintenanceRunBench(BenchDatabase bench, Connection connection, int runs, int writers) throws SQLException {
     this.bench = bench;
@@ -64,8 +69,23 @@ public final class MaintenanceRunBench {
           bench.description(), SeedPartitionSet.size(PartitionedTable.SAGA_EXECUTIONS),
           SeedPartitionSet.size(PartitionedTable.SAGA_AUDIT_LOG), SeedPartitionSet.size(PartitionedTable.SAGA_OUTBOX),
           ROWS_PER_PARTITION);
+      b.printAutovacuum();
       b.idle();
       b.underLoad(b.capacity());
+    }
+  }
+
+  /**
+   * Whether the server's autovacuum keeps the partitions' statistics; where it does not, the run
+   * analyzes the ones gone stale itself (migration V42), and under this benchmark's writers that is
+   * every run: they change a tenth of the current partitions within seconds.
+   */
+  private void printAutovacuum() throws SQLException {
+    try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SHOW autovacuum")) {
+      rs.next();
+      System.out.printf(Locale.ROOT, "autovacuum: %s%n", "on".equals(rs.getString(1))
+          ? "on (statistics are autovacuum's: a run analyzes only partitions never analyzed)"
+          : "off on this server (a run analyzes the partitions whose statistics went stale, as autovacuum would)");
     }
   }
 
@@ -127,6 +147,9 @@ public final class MaintenanceRunBench {
         during.add(load.latencies(t0, t1));
         stallsBefore[i] = load.longestStall(c0, t0) / 1e6;
         stallsDuring[i] = load.longestStall(t0, t1) / 1e6;
+        if (STEPS && lastRun != null) {
+          printSteps(load, t0, t1);
+        }
       }
     } finally {
       load.close();
@@ -174,7 +197,8 @@ public final class MaintenanceRunBench {
    */
   private Map<String, Integer> maintain() throws SQLException {
     if (!AS_FUNCTION) {
-      return new NodeMaintenanceRun(connection).run(today);
+      lastRun = new NodeMaintenanceRun(connection);
+      return lastRun.run(today);
     }
     Map<String, Integer> actions = new TreeMap<>();
     try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SELECT * FROM maintain_all_partitions()")) {
@@ -183,6 +207,21 @@ public final class MaintenanceRunBench {
       }
     }
     return actions;
+  }
+
+  /** -Dbench.steps=true: what the writers due during each step, and during the pause after it, saw. */
+  private void printSteps(PacedWriters load, long t0, long t1) {
+    List<Object[]> steps = lastRun.steps;
+    for (int k = 0; k < steps.size(); k++) {
+      long s = (Long) steps.get(k)[1];
+      long e = (Long) steps.get(k)[2];
+      long next = k + 1 < steps.size() ? (Long) steps.get(k + 1)[1] : t1;
+      long[] in = load.latencies(s, e);
+      long[] after = load.latencies(e, next);
+      System.out.printf(Locale.ROOT, "  +%4.0f ms %5.1f ms %-60s writers p50/max %5.1f/%5.1f ms; pause after %4.0f ms p50/max %5.1f/%5.1f ms%n",
+          (s - t0) / 1e6, (e - s) / 1e6, steps.get(k)[0], percentile(in, 0.5) / 1e6, percentile(in, 1.0) / 1e6,
+          (next - e) / 1e6, percentile(after, 0.5) / 1e6, percentile(after, 1.0) / 1e6);
+    }
   }
 
   private static double percentile(long[] values, double p) {

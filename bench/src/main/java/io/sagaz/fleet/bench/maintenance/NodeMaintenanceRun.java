@@ -29,6 +29,8 @@ final class NodeMaintenanceRun {
   private final PartitionWindow window = PartitionWindow.defaults();
   private final long pauseMillis = MaintenanceConfig.DEFAULT_STEP_PAUSE.toMillis();
   private boolean first = true;
+  /** (label, start ns, end ns) of each step of the last run. */
+  final List<Object[]> steps = new ArrayList<>();
 
   NodeMaintenanceRun(Connection connection) {
     this.connection = connection;
@@ -42,6 +44,7 @@ final class NodeMaintenanceRun {
       st.execute("SET vacuum_cost_limit = " + MaintenanceConfig.DEFAULT_ANALYZE_COST_LIMIT);
     }
     first = true;
+    steps.clear();
     Map<String, Integer> actions = new TreeMap<>();
     for (PartitionedTable t : PartitionedTable.values()) {
       count(actions, "SELECT * FROM create_partitions(?, ?, ?)", t.tableName(),
@@ -87,15 +90,19 @@ final class NodeMaintenanceRun {
       }
     }
     first = false;
+    long t0 = System.nanoTime();
+    Map<String, Integer> done = new TreeMap<>();
     try (PreparedStatement ps = connection.prepareStatement(sql)) {
       for (int i = 0; i < args.length; i++) {
         ps.setObject(i + 1, args[i]);
       }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          actions.merge(rs.getString("action"), 1, Integer::sum);
+          done.merge(rs.getString("action"), 1, Integer::sum);
         }
       }
     }
+    done.forEach((action, n) -> actions.merge(action, n, Integer::sum));
+    steps.add(new Object[] {sql.replaceAll("SELECT \\* FROM (\\w+)\\(.*", "$1") + " " + (args.length > 0 ? args[0] : "") + " " + done, t0, System.nanoTime()});
   }
 }

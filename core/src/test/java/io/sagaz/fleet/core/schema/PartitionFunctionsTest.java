@@ -255,7 +255,7 @@ class PartitionFunctionsTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("io.sagaz.fleet.core.schema.Servers#all")
-  void maintenanceAnalyzesTheIndexedColumnsOfRecentPartitionsAndLeavesPayloadsToAutovacuum(PostgresFixture server) throws Exception {
+  void maintenanceAnalyzesRecentPartitionsWhole(PostgresFixture server) throws Exception {
     try (Db db = new Db(server.createMigratedDatabase())) {
       LocalDate today = db.today();
       String current = OUTBOX.partitionName(today);
@@ -264,11 +264,11 @@ class PartitionFunctionsTest {
       List<Map<String, Object>> actions = db.rows("SELECT * FROM maintain_all_partitions()");
 
       assertThat(actions).filteredOn(r -> "analyzed".equals(r.get("action")) && current.equals(r.get("partition_name")))
-          .singleElement().satisfies(r -> assertThat((String) r.get("detail"))
-              .startsWith("about 40 rows; columns ").contains("next_attempt_at", "created_at", "aggregate_id").doesNotContain("payload"));
+          .singleElement().satisfies(r -> assertThat(r.get("detail")).isEqualTo("about 40 rows"));
       assertThat(db.value("SELECT reltuples::bigint FROM pg_class WHERE relname = '" + current + "'")).isEqualTo(40L);
+      // Every column, as autovacuum would: then autovacuum's count of changed rows starts over too.
       List<Map<String, Object>> analyzed = db.rows("SELECT attname FROM pg_stats WHERE tablename = '" + current + "'");
-      assertThat(analyzed).extracting(r -> r.get("attname")).contains("next_attempt_at", "created_at").doesNotContain("payload", "headers");
+      assertThat(analyzed).extracting(r -> r.get("attname")).contains("next_attempt_at", "created_at", "payload", "headers");
     }
   }
 
