@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.DoubleAdder;
  * {@code outbox_pending_events_total} (gauge), {@code outbox_published_events_total},
  * {@code outbox_failed_events_total}, {@code outbox_publish_duration_seconds} (histogram), plus
  * {@code outbox_dead_lettered_events_total}, {@code outbox_dead_letter_events},
- * {@code outbox_in_flight_events} and {@code outbox_oldest_pending_age_seconds}.
+ * {@code outbox_in_flight_events}, {@code outbox_relay_unavailable_pollers},
+ * {@code outbox_relay_unavailable_events_total} and {@code outbox_oldest_pending_age_seconds}.
  *
  * <p>Micrometer's Prometheus convention appends {@code _total} to counters and the base unit to
  * timers, so those are registered without the suffix. The Prometheus client strips {@code _total}
@@ -31,6 +32,9 @@ public final class OutboxMetrics {
   final DistributionSummary claimSize;
   /** Events this node's pollers hold in claims right now: claimed, not settled yet. */
   final AtomicLong inFlight = new AtomicLong();
+  /** This node's pollers that stopped claiming because their broker could not be reached. */
+  final AtomicLong relayUnavailable = new AtomicLong();
+  final Counter released;
   private final AtomicLong pending = new AtomicLong();
   private final AtomicLong deadLetters = new AtomicLong();
   private final DoubleAdder oldestPendingSeconds = new DoubleAdder();
@@ -66,6 +70,12 @@ public final class OutboxMetrics {
     // what is being published; each node tells its own.
     Gauge.builder("outbox.in.flight.events", inFlight, AtomicLong::get)
         .description("Events this node's pollers have claimed and not yet marked (being published)").register(registry);
+    // A broker outage is not a failed delivery: no attempt is counted and the pollers wait for it.
+    Gauge.builder("outbox.relay.unavailable.pollers", relayUnavailable, AtomicLong::get)
+        .description("This node's pollers paused because their broker could not be reached").register(registry);
+    released = Counter.builder("outbox.relay.unavailable.events")
+        .description("Events claimed but not published because the broker could not be reached (no attempt counted)")
+        .register(registry);
     Gauge.builder("outbox.dead.letter.events", deadLetters, AtomicLong::get)
         .description("Events currently in dead_letter").register(registry);
     Gauge.builder("outbox.oldest.pending.age", oldestPendingSeconds, DoubleAdder::sum)

@@ -47,10 +47,11 @@ public final class OutboxModule implements FleetModule {
     AtomicInteger n = new AtomicInteger();
     Wakeups wakeups = new Wakeups(outbox.pollInterval());
     ClaimCursor cursor = new ClaimCursor(outbox.pollInterval());
+    RelayOutage outage = new RelayOutage(metrics.relayUnavailable);
     Future<?> pollers = outbox.pollers() == 0 ? Future.succeededFuture()
         : leases.compose(v -> vertx.deployVerticle(wakeups)).compose(v -> vertx.deployVerticle(
             () -> new OutboxPoller(outbox, new OutboxStore(services.pool(), outbox, nodeId + "/p" + n.incrementAndGet(), holder, cursor),
-                relays, metrics, attemptTimeout, wakeups),
+                relays, metrics, attemptTimeout, wakeups, outage),
             new DeploymentOptions().setInstances(outbox.pollers())));
     return Future.all(leases, admin, pollers).mapEmpty();
   }

@@ -4,6 +4,7 @@ import io.sagaz.fleet.client.Addresses;
 import io.sagaz.fleet.core.config.OutboxConfig;
 import io.sagaz.fleet.core.outbox.OutboxRecord;
 import io.sagaz.fleet.outbox.relay.Relay;
+import io.sagaz.fleet.outbox.relay.RelayUnavailableException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -24,9 +25,20 @@ import org.slf4j.LoggerFactory;
  * claim's transaction for the whole round, so each poller holds one pooled connection while it
  * publishes. {@code stop()} finishes the batch in flight (publish and settle) before
  * closing the relay.
+ *
+ * <p>A broker outage is not a failed delivery. When a batch gets no acknowledgement and its relay
+ * reports the broker unreachable ({@link RelayUnavailableException}), the poller stops claiming and
+ * tries again after a pause that doubles from {@code outbox.backoffBase} up to
+ * {@link #MAX_OUTAGE_PAUSE}, or until another poller of the node is acknowledged again
+ * ({@link RelayOutage}); claims by lock release those events with no attempt counted. So an
+ * outage longer than the retry budget dead-letters nothing, and the events are not churned through
+ * claims while it lasts. (Ordered mode's status claims still count the attempt of the batch that met
+ * the outage; the pause spares the rest.)
  */
-final class OutboxPoller extends VerticleBase implements Wakeups.Wakeable {
+final class OutboxPoller extends VerticleBase implements Wakeups.Wakeable, RelayOutage.Pausable {
   private static final Logger log = LoggerFactory.getLogger(OutboxPoller.class);
+  /** The longest pause between tries of an unreachable broker: how late delivery resumes at worst. */
+  static final Duration MAX_OUTAGE_PAUSE = Duration.ofSeconds(30);
 
   private final OutboxConfig config;
   private final OutboxStore store;
@@ -34,6 +46,7 @@ final class OutboxPoller extends VerticleBase implements Wakeups.Wakeable {
   private final OutboxMetrics metrics;
   private final Duration attemptTimeout;
   private final Wakeups wakeups;
+  private final RelayOutage outage;
   private Relay relay;
   private long pollTimer = -1;
   private long recoveryTimer = -1;
@@ -45,15 +58,20 @@ final class OutboxPoller extends VerticleBase implements Wakeups.Wakeable {
   /** The next claim looks at the whole lookback, not only at recent events (see {@link #round()}). */
   private boolean sweepDue = true;
   private Future<?> current = Future.succeededFuture();
+  /** Batches in a row that met an unreachable broker; 0 while it answers. */
+  private int outages;
+  private long outageStarted;
+  private long resumeTimer = -1;
 
   OutboxPoller(OutboxConfig config, OutboxStore store, Supplier<Relay> relays, OutboxMetrics metrics, Duration attemptTimeout,
-      Wakeups wakeups) {
+      Wakeups wakeups, RelayOutage outage) {
     this.config = config;
     this.store = store;
     this.relays = relays;
     this.metrics = metrics;
     this.attemptTimeout = attemptTimeout;
     this.wakeups = wakeups;
+    this.outage = outage;
   }
 
   @Override
@@ -76,6 +94,8 @@ final class OutboxPoller extends VerticleBase implements Wakeups.Wakeable {
     stopping = true;
     vertx.cancelTimer(pollTimer);
     vertx.cancelTimer(recoveryTimer);
+    vertx.cancelTimer(resumeTimer);
+    outage.cleared(this);
     wakeups.leave(this);
     return current.recover(e -> Future.succeededFuture())
         .eventually(() -> relay == null ? Future.succeededFuture() : relay.close());
@@ -87,14 +107,28 @@ final class OutboxPoller extends VerticleBase implements Wakeups.Wakeable {
   }
 
   @Override
+  public void resumeNow() {
+    context.runOnContext(v -> {
+      if (resumeTimer >= 0) {
+        vertx.cancelTimer(resumeTimer);
+        resumeTimer = -1;
+      }
+      outages = 0;
+      outage.cleared(this);
+      sweepDue = true;
+      trigger();
+    });
+  }
+
+  @Override
   public void wake() {
     context.runOnContext(v -> trigger());
   }
 
   /** Runs a round now, or right after the one in progress. */
   private void trigger() {
-    if (stopping) {
-      return;
+    if (stopping || resumeTimer >= 0) {
+      return; // stopping, or pausing for an unreachable broker: the resume timer triggers
     }
     if (running) {
       again = true;
@@ -137,6 +171,9 @@ final class OutboxPoller extends VerticleBase implements Wakeups.Wakeable {
         sweepDue = true;
       }
       if (batch.isEmpty()) {
+        // nothing left to publish: whatever this poller last learned of its broker no longer matters
+        outages = 0;
+        outage.cleared(this);
         return Future.succeededFuture(0);
       }
       int size = batch.records().size();
@@ -148,7 +185,7 @@ final class OutboxPoller extends VerticleBase implements Wakeups.Wakeable {
               return store.abandon(batch).transform(v -> Future.<OutboxStore.Settled>failedFuture(published.cause()));
             }
             logFailures(published.result());
-            return store.settle(batch, published.result());
+            return store.settle(batch, published.result()).andThen(ar -> relayOutcome(published.result()));
           })
           .map(settled -> {
             record(settled);
@@ -187,7 +224,7 @@ final class OutboxPoller extends VerticleBase implements Wakeups.Wakeable {
     Throwable first = null;
     int failed = 0;
     for (Throwable t : outcomes) {
-      if (t != null) {
+      if (t != null && !(t instanceof RelayUnavailableException)) { // an outage is logged once, below
         failed++;
         first = first == null ? t : first;
       }
@@ -197,8 +234,49 @@ final class OutboxPoller extends VerticleBase implements Wakeups.Wakeable {
     }
   }
 
+  /**
+   * After a batch: if nothing was acknowledged and the relay found its broker unreachable, pause
+   * claiming (doubling up to {@link #MAX_OUTAGE_PAUSE}); if anything was acknowledged, the broker is
+   * back.
+   */
+  private void relayOutcome(List<Throwable> outcomes) {
+    if (stopping) {
+      return; // stop() has settled the gauge; no pause to schedule
+    }
+    boolean acked = outcomes.stream().anyMatch(t -> t == null);
+    Throwable unreachable = outcomes.stream().filter(RelayUnavailableException.class::isInstance).findFirst().orElse(null);
+    if (acked) {
+      if (outages > 0) {
+        log.info("outbox relay reached its broker again after {} s; claiming resumes",
+            (System.nanoTime() - outageStarted) / 1_000_000_000L);
+        outages = 0;
+      }
+      if (outage.pausedPollers() > 0) {
+        outage.reached(this);
+      }
+    } else if (unreachable != null) {
+      if (outages++ == 0) {
+        outageStarted = System.nanoTime();
+      }
+      outage.paused(this);
+      long pause = Math.min(MAX_OUTAGE_PAUSE.toMillis(), config.backoffBase().toMillis() << Math.min(outages - 1, 20));
+      if (outages == 1) {
+        log.warn("outbox relay cannot reach its broker ({}); no attempt counted, claiming paused, retried every {} ms"
+            + " doubling up to {} s", unreachable.getMessage(), pause, MAX_OUTAGE_PAUSE.toSeconds());
+      } else {
+        log.debug("outbox relay still cannot reach its broker ({}); next try in {} ms", unreachable.getMessage(), pause);
+      }
+      resumeTimer = vertx.setTimer(Math.max(1, pause), id -> {
+        resumeTimer = -1;
+        sweepDue = true;
+        trigger();
+      });
+    }
+  }
+
   private void record(OutboxStore.Settled s) {
     metrics.published.increment(s.sent());
+    metrics.released.increment(s.released());
     metrics.failed.increment(s.failed() + s.deadLettered());
     metrics.deadLettered.increment(s.deadLettered());
     if (s.fenced() > 0) {

@@ -5,6 +5,7 @@ import io.sagaz.fleet.core.config.OutboxConfig;
 import io.sagaz.fleet.core.outbox.OutboxRecord;
 import io.sagaz.fleet.core.outbox.OutboxSql;
 import io.sagaz.fleet.core.outbox.RetryPolicy;
+import io.sagaz.fleet.outbox.relay.RelayUnavailableException;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -66,7 +67,11 @@ final class OutboxStore {
   }
 
   /** Outcome of settling a batch. {@code fenced} rows were no longer ours (claim expired and recovered). */
-  record Settled(int sent, int failed, int deadLettered, int fenced) {}
+  /**
+   * How a batch was settled: {@code released} events were left due without an attempt (their relay
+   * was unavailable, claims by lock only); {@code fenced} ones were no longer this claim's to mark.
+   */
+  record Settled(int sent, int failed, int deadLettered, int released, int fenced) {}
 
   /**
    * Claims up to {@code limit} due events. An unordered claim is a lock held by an open transaction
@@ -152,11 +157,13 @@ final class OutboxStore {
 
   /**
    * Marks acknowledged events sent and failed ones failed/dead (one statement each). A claim by lock
-   * is marked and committed in its own transaction; when that transaction is gone (the session
+   * leaves the events whose relay was unavailable ({@link RelayUnavailableException}) unmarked: the
+   * COMMIT releases them, due at once, with no attempt counted. It is marked and committed in its own
+   * transaction; when that transaction is gone (the session
    * outlived the claim timeout, or the database went away) the future fails and the events stay due.
    */
   Future<Settled> settle(ClaimedBatch batch, List<Throwable> outcomes) {
-    Marks marks = marks(batch, outcomes);
+    Marks marks = marks(batch, outcomes, batch.held() != null);
     if (batch.held() == null) {
       List<Object> fence = List.of(batch.token(), batch.claimedAt(), batch.oldestCreatedAt(), batch.newestCreatedAt());
       // Like the claim: settings, both marks and the commit in one round trip.
@@ -177,7 +184,8 @@ final class OutboxStore {
     });
   }
 
-  private Marks marks(ClaimedBatch batch, List<Throwable> outcomes) {
+  private Marks marks(ClaimedBatch batch, List<Throwable> outcomes, boolean releaseUnavailable) {
+    int released = 0;
     List<Long> sent = new ArrayList<>();
     List<Long> failed = new ArrayList<>();
     List<Long> delays = new ArrayList<>();
@@ -187,18 +195,20 @@ final class OutboxStore {
       Throwable err = outcomes.get(i);
       if (err == null) {
         sent.add(r.id());
+      } else if (releaseUnavailable && err instanceof RelayUnavailableException) {
+        released++;
       } else {
         failed.add(r.id());
         delays.add(retry.delayAfter(r.attempts(), ThreadLocalRandom.current()::nextDouble).toMillis());
         errors.add(describe(err));
       }
     }
-    return new Marks(outcomes.size(), sent.toArray(Long[]::new), failed.toArray(Long[]::new), delays.toArray(Long[]::new),
+    return new Marks(outcomes.size(), released, sent.toArray(Long[]::new), failed.toArray(Long[]::new), delays.toArray(Long[]::new),
         errors.toArray(String[]::new));
   }
 
   /** A batch's outcome as the marking statements take it: ids sent; ids failed with delay and error. */
-  private record Marks(int size, Long[] sent, Long[] failed, Long[] delayMs, String[] errors) {
+  private record Marks(int size, int released, Long[] sent, Long[] failed, Long[] delayMs, String[] errors) {
     /**
      * Sends both marks (without waiting between them). {@code head} is what comes before the ids in
      * both statements (the fence, or the created_at range); the failed mark also takes max attempts.
@@ -210,7 +220,7 @@ final class OutboxStore {
           : conn.preparedQuery(failedSql).execute(args(head, new Object[] {maxAttempts, failed, delayMs, errors})).map(OutboxStore::countFailed);
       return Future.all(sentRows, failedRows).map(v -> {
         int[] f = failedRows.result();
-        return new Settled(sentRows.result(), f[0], f[1], size - sentRows.result() - f[0] - f[1]);
+        return new Settled(sentRows.result(), f[0], f[1], released, size - released - sentRows.result() - f[0] - f[1]);
       });
     }
 

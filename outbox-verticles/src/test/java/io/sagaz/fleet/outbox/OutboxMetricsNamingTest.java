@@ -21,6 +21,8 @@ class OutboxMetricsNamingTest {
     m.claimSize.record(0);
     m.claimSize.record(12);
     m.inFlight.set(5);
+    m.relayUnavailable.set(2);
+    m.released.increment(40);
 
     String scrape = registry.scrape();
 
@@ -40,6 +42,10 @@ class OutboxMetricsNamingTest {
         .contains("outbox_claim_size_events_count 2")
         .contains("outbox_claim_size_events_sum 12.0")
         .contains("# TYPE outbox_in_flight_events gauge")
-        .contains("\noutbox_in_flight_events 5.0");
+        .contains("\noutbox_in_flight_events 5.0")
+        .contains("# TYPE outbox_relay_unavailable_pollers gauge")
+        .contains("\noutbox_relay_unavailable_pollers 2.0")
+        .contains("# TYPE outbox_relay_unavailable_events_total counter")
+        .contains("\noutbox_relay_unavailable_events_total 40.0");
   }
 }

@@ -12,8 +12,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.header.internals.RecordHeader;
 
 /**
@@ -48,7 +52,9 @@ public final class KafkaRelay implements Relay {
   }
 
   static Map<String, Object> producerProps(KafkaConfig config, Duration attemptTimeout) {
-    long delivery = Math.max(2_000, attemptTimeout.toMillis());
+    // Kafka's own verdict (delivered, or why not) must arrive before the poller's attempt timeout,
+    // which knows no more than "too slow": half a second earlier, but at least 2 s.
+    long delivery = Math.max(2_000, attemptTimeout.toMillis() - 500);
     Map<String, Object> p = new HashMap<>();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -85,13 +91,22 @@ public final class KafkaRelay implements Relay {
             if (err == null) {
               p.tryComplete();
             } else {
-              p.tryFail(err);
+              p.tryFail(classify(producer, err));
             }
           });
+          if (p.future().failed()) {
+            // send() reports a failure to get metadata within max.block.ms through the callback, before
+            // it returns; every further send would block as long again: the rest fail now
+            for (int j = i + 1; j < records.size(); j++) {
+              promises.get(j).tryFail(p.future().cause());
+            }
+            break;
+          }
         } catch (RuntimeException e) {
           // send() itself failed (e.g. no metadata within max.block.ms): this and the rest fail now
+          Throwable failure = classify(producer, e);
           for (int j = i; j < records.size(); j++) {
-            promises.get(j).tryFail(e);
+            promises.get(j).tryFail(failure);
           }
           break;
         }
@@ -99,6 +114,29 @@ public final class KafkaRelay implements Relay {
       return null;
     }).onFailure(e -> promises.forEach(p -> p.tryFail(e)));
     return promises.stream().map(Promise::future).toList();
+  }
+
+  /**
+   * A retriable failure (a timeout, a network error) while the producer holds no connection to any
+   * broker is an outage ({@link RelayUnavailableException}); the same failure with a broker connected
+   * (an unknown topic without auto-creation, a partition without leader) fails this event only.
+   */
+  static Throwable classify(Producer<?, ?> producer, Throwable err) {
+    if (err instanceof RetriableException && connections(producer) == 0) {
+      return new RelayUnavailableException("no Kafka broker reachable: " + err.getMessage(), err);
+    }
+    return err;
+  }
+
+  /** The producer's open broker connections (its {@code connection-count} metric). */
+  static long connections(Producer<?, ?> producer) {
+    for (Map.Entry<MetricName, ? extends Metric> m : producer.metrics().entrySet()) {
+      if ("connection-count".equals(m.getKey().name()) && "producer-metrics".equals(m.getKey().group())
+          && m.getValue().metricValue() instanceof Number n) {
+        return n.longValue();
+      }
+    }
+    return -1; // unknown: not taken for an outage
   }
 
   private static ProducerRecord<String, byte[]> toRecord(OutboxRecord r) {

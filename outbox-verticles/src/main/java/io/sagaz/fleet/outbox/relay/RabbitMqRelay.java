@@ -87,8 +87,12 @@ public final class RabbitMqRelay implements Relay {
       }
       return null;
     }).onFailure(e -> {
+      // No channel (the broker refused or dropped the connection) is an outage; a publish that failed
+      // on an open channel is this batch's own failure.
+      Throwable failure = channel == null || !channel.isOpen()
+          ? new RelayUnavailableException("RabbitMQ unreachable: " + e.getMessage(), e) : e;
       for (int i = from; i < records.size(); i++) {
-        promises.get(i).tryFail(e);
+        promises.get(i).tryFail(failure);
       }
       vertx.executeBlocking(() -> {
         closeQuietly();
@@ -159,7 +163,7 @@ public final class RabbitMqRelay implements Relay {
     var all = new ArrayList<>(unconfirmed.values());
     unconfirmed.clear();
     byMessageId.clear();
-    all.forEach(p -> p.promise().tryFail(new IllegalStateException("RabbitMQ connection lost: " + cause.getMessage(), cause)));
+    all.forEach(p -> p.promise().tryFail(new RelayUnavailableException("RabbitMQ connection lost: " + cause.getMessage(), cause)));
   }
 
   private void closeQuietly() {
