@@ -34,6 +34,8 @@ public final class KafkaRelay implements Relay {
   private final Vertx vertx;
   private final SharedKafkaProducer shared;
   private KafkaProducer<String, byte[]> producer;
+  /** The producer's {@code connection-count} metric, looked up once: failures read it per event. */
+  private Metric connections;
 
   /** A relay with a producer of its own. */
   public KafkaRelay(Vertx vertx, KafkaConfig config, Duration attemptTimeout) {
@@ -75,6 +77,7 @@ public final class KafkaRelay implements Relay {
     // A producer that failed to open is given back, so the next start tries afresh.
     return shared.acquire().onFailure(e -> shared.release()).map(p -> {
       producer = p;
+      connections = connectionCount(p);
       return null;
     });
   }
@@ -83,6 +86,7 @@ public final class KafkaRelay implements Relay {
   public List<Future<Void>> publish(List<OutboxRecord> records) {
     List<Promise<Void>> promises = Relay.pending(records.size());
     KafkaProducer<String, byte[]> producer = this.producer;
+    Metric connections = this.connections;
     vertx.executeBlocking(() -> {
       for (int i = 0; i < records.size(); i++) {
         Promise<Void> p = promises.get(i);
@@ -91,7 +95,7 @@ public final class KafkaRelay implements Relay {
             if (err == null) {
               p.tryComplete();
             } else {
-              p.tryFail(classify(producer, err));
+              p.tryFail(classify(connections, err));
             }
           });
           if (p.future().failed()) {
@@ -104,7 +108,7 @@ public final class KafkaRelay implements Relay {
           }
         } catch (RuntimeException e) {
           // send() itself failed (e.g. no metadata within max.block.ms): this and the rest fail now
-          Throwable failure = classify(producer, e);
+          Throwable failure = classify(connections, e);
           for (int j = i; j < records.size(); j++) {
             promises.get(j).tryFail(failure);
           }
@@ -121,22 +125,22 @@ public final class KafkaRelay implements Relay {
    * broker is an outage ({@link RelayUnavailableException}); the same failure with a broker connected
    * (an unknown topic without auto-creation, a partition without leader) fails this event only.
    */
-  static Throwable classify(Producer<?, ?> producer, Throwable err) {
-    if (err instanceof RetriableException && connections(producer) == 0) {
+  static Throwable classify(Metric connections, Throwable err) {
+    if (err instanceof RetriableException && connections != null
+        && connections.metricValue() instanceof Number n && n.longValue() == 0) {
       return new RelayUnavailableException("no Kafka broker reachable: " + err.getMessage(), err);
     }
     return err;
   }
 
-  /** The producer's open broker connections (its {@code connection-count} metric). */
-  static long connections(Producer<?, ?> producer) {
+  /** The metric counting the producer's open broker connections; null if this client has none. */
+  static Metric connectionCount(Producer<?, ?> producer) {
     for (Map.Entry<MetricName, ? extends Metric> m : producer.metrics().entrySet()) {
-      if ("connection-count".equals(m.getKey().name()) && "producer-metrics".equals(m.getKey().group())
-          && m.getValue().metricValue() instanceof Number n) {
-        return n.longValue();
+      if ("connection-count".equals(m.getKey().name()) && "producer-metrics".equals(m.getKey().group())) {
+        return m.getValue();
       }
     }
-    return -1; // unknown: not taken for an outage
+    return null; // unknown: no failure is taken for an outage
   }
 
   private static ProducerRecord<String, byte[]> toRecord(OutboxRecord r) {
