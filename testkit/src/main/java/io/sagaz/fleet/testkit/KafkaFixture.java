@@ -37,11 +37,13 @@ public final class KafkaFixture implements AutoCloseable {
   private static KafkaFixture shared;
 
   private final String bootstrap;
-  private final InJvmKafka broker;
+  private final AutoCloseable broker;
+  private final String kind;
 
-  private KafkaFixture(String bootstrap, InJvmKafka broker) {
+  private KafkaFixture(String bootstrap, AutoCloseable broker, String kind) {
     this.bootstrap = bootstrap;
     this.broker = broker;
+    this.kind = kind;
   }
 
   /** The Kafka the environment offers (see class doc), started on first use and kept for the JVM. */
@@ -49,7 +51,7 @@ public final class KafkaFixture implements AutoCloseable {
     if (shared == null) {
       String env = System.getenv("SAGAZ_TEST_KAFKA_BOOTSTRAP");
       if (env != null && !env.isBlank()) {
-        shared = new KafkaFixture(env.trim(), null);
+        shared = new KafkaFixture(env.trim(), null, env.trim());
       } else {
         shared = startInJvm(0);
         Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "kafka-fixture-stop"));
@@ -62,7 +64,16 @@ public final class KafkaFixture implements AutoCloseable {
   /** A private in-JVM KRaft broker listening on {@code port} (0 = any free port); close it when done. */
   public static KafkaFixture startInJvm(int port) {
     InJvmKafka broker = InJvmKafka.start(port);
-    return new KafkaFixture(broker.bootstrapServers(), broker);
+    return new KafkaFixture(broker.bootstrapServers(), broker, "in-JVM KRaft");
+  }
+
+  /**
+   * The same single KRaft broker in a child JVM started with {@code jvmArgs} (see
+   * {@link KafkaBrokerProcess}); close it when done.
+   */
+  public static KafkaFixture startProcess(List<String> jvmArgs) {
+    KafkaBrokerProcess broker = KafkaBrokerProcess.start(jvmArgs);
+    return new KafkaFixture(broker.bootstrapServers(), broker, "KRaft in a child JVM " + jvmArgs);
   }
 
   /** A loopback port that was free a moment ago. */
@@ -80,9 +91,9 @@ public final class KafkaFixture implements AutoCloseable {
     return bootstrap;
   }
 
-  /** True when this fixture started the broker itself (not an external cluster). */
-  public boolean inJvm() {
-    return broker != null;
+  /** Where the broker runs: in this JVM, in a child JVM, or the external cluster's bootstrap servers. */
+  public String kind() {
+    return kind;
   }
 
   /** A topic name no other test uses. */
@@ -145,11 +156,17 @@ public final class KafkaFixture implements AutoCloseable {
     return all;
   }
 
-  /** Stops the in-JVM broker (no-op for an external cluster). */
+  /** Stops the broker this fixture started (no-op for an external cluster). */
   @Override
   public void close() {
     if (broker != null) {
-      broker.close();
+      try {
+        broker.close();
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IllegalStateException("the Kafka broker did not stop cleanly: " + e.getMessage(), e);
+      }
     }
   }
 

@@ -12,8 +12,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A loopback TCP forwarder in front of a real service, for outage tests: {@link #cut()} closes the
- * listening socket and every open connection (clients see connection reset, then refused), and
- * {@link #restore()} listens on the same port again. The service itself keeps running; what the
+ * listening socket and every open connection (clients see connection reset, then refused);
+ * {@link #stall()} keeps every connection open but forwards nothing (a service that stops answering:
+ * a hung broker, a black-holed route), and {@link #restore()} ends either: it listens on the same port
+ * again and forwards what waited. The service itself keeps running; what the
  * client experiences is a real network outage, not a simulated failure inside the client.
  * Not for protocols that hand out other addresses (Kafka's advertised listeners).
  */
@@ -23,6 +25,8 @@ public final class TcpProxy implements AutoCloseable {
   private final int port;
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private volatile ServerSocket server;
+  private final Object gate = new Object();
+  private boolean stalled;
 
   public TcpProxy(String targetHost, int targetPort) {
     this.targetHost = targetHost;
@@ -38,6 +42,10 @@ public final class TcpProxy implements AutoCloseable {
 
   /** Starts (again) accepting and forwarding connections on {@link #port()}. */
   public synchronized void restore() {
+    synchronized (gate) {
+      stalled = false;
+      gate.notifyAll();
+    }
     if (server != null) {
       return;
     }
@@ -63,6 +71,26 @@ public final class TcpProxy implements AutoCloseable {
     open.clear();
   }
 
+  /** Holds every byte in both directions, on open and new connections, until {@link #restore()}. */
+  public void stall() {
+    synchronized (gate) {
+      stalled = true;
+    }
+  }
+
+  private void awaitForwarding() throws IOException {
+    synchronized (gate) {
+      while (stalled) {
+        try {
+          gate.wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while stalled", e);
+        }
+      }
+    }
+  }
+
   private void accept(ServerSocket s) {
     while (!s.isClosed()) {
       try {
@@ -86,6 +114,7 @@ public final class TcpProxy implements AutoCloseable {
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         int n;
         while ((n = in.read(buf)) >= 0) {
+          awaitForwarding();
           out.write(buf, 0, n);
           out.flush();
         }

@@ -40,6 +40,31 @@ class KafkaFixtureTest {
     }
   }
 
+  @Test
+  void aBrokerInAChildJvmServesClientsAndGoesAwayWhenClosed() throws Exception {
+    String bootstrap;
+    try (KafkaFixture child = KafkaFixture.startProcess(java.util.List.of("-Xmx256m"))) {
+      bootstrap = child.bootstrapServers();
+      assertThat(child.kind()).contains("child JVM");
+      String topic = KafkaFixture.uniqueTopic("child");
+      child.createTopic(topic, 1);
+      produce(bootstrap, topic, "k", "v");
+      assertThat(child.readUntil(topic, Duration.ofSeconds(30), r -> !r.isEmpty())).singleElement()
+          .satisfies(r -> assertThat(r.value()).isEqualTo("v"));
+    }
+    int port = Integer.parseInt(bootstrap.substring(bootstrap.lastIndexOf(':') + 1));
+    assertThat(connects(port)).as("the broker's port after close").isFalse();
+  }
+
+  private static boolean connects(int port) {
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.connect(new java.net.InetSocketAddress("localhost", port), 1000);
+      return true;
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
   private static void produce(String bootstrap, String topic, String key, String value) throws Exception {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
