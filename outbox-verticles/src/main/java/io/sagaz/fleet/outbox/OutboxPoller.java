@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -127,8 +128,8 @@ final class OutboxPoller extends VerticleBase implements Wakeups.Wakeable, Relay
 
   /** Runs a round now, or right after the one in progress. */
   private void trigger() {
-    if (stopping || resumeTimer >= 0) {
-      return; // stopping, or pausing for an unreachable broker: the resume timer triggers
+    if (stopping || resumeTimer >= 0 || outage.holdsBack(this)) {
+      return; // stopping, or pausing for an unreachable broker: a resume timer triggers
     }
     if (running) {
       again = true;
@@ -202,22 +203,40 @@ final class OutboxPoller extends VerticleBase implements Wakeups.Wakeable, Relay
     }
     int to = Math.min(records.size(), from + config.maxInFlight());
     long started = System.nanoTime();
-    List<Future<Void>> acks = relay.publish(records.subList(from, to)).stream()
-        .map(f -> f.timeout(attemptTimeout.toMillis(), TimeUnit.MILLISECONDS)
-            .andThen(ar -> {
-              if (ar.succeeded()) {
-                metrics.publishDuration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-              }
-            }))
-        .toList();
-    // Broker callbacks complete the acks on client threads: come back to this verticle's context
-    // (one hop per window) before touching its state.
+    List<Future<Void>> acks = relay.publish(records.subList(from, to));
+    for (Future<Void> ack : acks) {
+      ack.onSuccess(v -> metrics.publishDuration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
+    }
+    // One timer per window, not one per event (a timer set and cancelled for each of thousands of
+    // events a second): an event still unacknowledged when it fires has timed out, and its late
+    // answer is ignored. Broker callbacks complete the acks on client threads: come back to this
+    // verticle's context (one hop per window) before touching its state.
     Promise<Void> window = Promise.promise();
-    Future.join(acks).onComplete(ar -> context.runOnContext(v -> window.complete()));
+    long timer = vertx.setTimer(attemptTimeout.toMillis(), id -> window.tryComplete());
+    Future.join(acks).onComplete(ar -> context.runOnContext(v -> {
+      vertx.cancelTimer(timer);
+      window.tryComplete();
+    }));
     return window.future().compose(v -> {
-      acks.forEach(a -> outcomes.add(a.failed() ? a.cause() : null));
+      Throwable timedOut = timedOut(acks);
+      for (Future<Void> ack : acks) {
+        outcomes.add(ack.succeeded() ? null : ack.failed() ? ack.cause() : timedOut);
+      }
       return publish(records, to, outcomes);
     });
+  }
+
+  /**
+   * What an event still unanswered at the attempt timeout failed with. If the broker answered none of
+   * the window's events it is not answering at all (hung, or RabbitMQ blocking publishers on a memory
+   * or disk alarm): an outage, which counts no attempt; otherwise this event's own failure.
+   */
+  private Throwable timedOut(List<Future<Void>> acks) {
+    String message = "no acknowledgement from the broker within " + attemptTimeout.toMillis() + " ms";
+    if (acks.stream().noneMatch(Future::isComplete)) {
+      return new RelayUnavailableException(message + " for any of the " + acks.size() + " events sent", new TimeoutException(message));
+    }
+    return new TimeoutException(message);
   }
 
   private void logFailures(List<Throwable> outcomes) {

@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * What a node's pollers know together about their broker: which of them are paused because they
  * could not reach it (the {@code outbox_relay_unavailable_pollers} gauge), and the moment one of them
  * is acknowledged again, which resumes every paused one at once instead of each waiting out its own
- * pause (up to {@link OutboxPoller#MAX_OUTAGE_PAUSE}).
+ * pause (up to {@link OutboxPoller#MAX_OUTAGE_PAUSE}). While some are paused the others do not claim
+ * ({@link #holdsBack}): the node's pollers share one broker, so the paused ones' tries speak for all.
  */
 final class RelayOutage {
   /** A poller as the outage sees it. */
@@ -44,6 +45,16 @@ final class RelayOutage {
     for (Pausable p : paused) {
       p.resumeNow();
     }
+  }
+
+  /**
+   * True while other pollers of the node are paused and {@code poller} is not: it waits for their
+   * next try instead of claiming. Without this, with claims by lock and a broker that hangs instead
+   * of refusing connections, the pollers took turns: each one's claim came back empty while another
+   * held the rows for its attempt timeout, which ended its own pause, so none ever backed off.
+   */
+  boolean holdsBack(Pausable poller) {
+    return !paused.isEmpty() && !paused.contains(poller);
   }
 
   /** Pollers paused now. */

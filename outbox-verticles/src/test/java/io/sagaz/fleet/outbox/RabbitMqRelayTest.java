@@ -118,6 +118,22 @@ class RabbitMqRelayTest {
 
   @Test
   void anOutageLongerThanTheRetryBudgetDeadLettersNothingAndCountsNoAttempt() throws Exception {
+    brokerGoneFor20Seconds(TcpProxy::cut);
+  }
+
+  /** RabbitMQ under a memory alarm blocks publishers the same way: the connection stays, nothing is confirmed. */
+  @Test
+  void aBrokerThatStopsAnsweringIsAnOutageTooAndCountsNoAttempt() throws Exception {
+    brokerGoneFor20Seconds(TcpProxy::stall);
+  }
+
+  /**
+   * 100 events delivered, then the broker goes away ({@code outage} on the proxy in front of it) for
+   * 20 s while events keep being committed, with a retry budget of 3 attempts 200-400 ms apart and a
+   * 2 s attempt timeout: nothing may be counted, failed or dead-lettered; afterwards every event is
+   * delivered, on its first counted attempt.
+   */
+  private static void brokerGoneFor20Seconds(java.util.function.Consumer<TcpProxy> outage) throws Exception {
     RabbitMqFixture rabbit = RabbitMqFixture.rabbitMq();
     URI real = URI.create(rabbit.uri());
     String exchange = "sagaz.test." + UUID.randomUUID();
@@ -126,14 +142,13 @@ class RabbitMqRelayTest {
     try (TcpProxy proxy = new TcpProxy(real.getHost(), real.getPort() < 0 ? 5672 : real.getPort());
         Queue q = new Queue(rabbit, exchange, topic)) {
       String viaProxy = "amqp://" + real.getUserInfo() + "@127.0.0.1:" + proxy.port();
-      // 3 attempts 200-400 ms apart: a retry budget of well under a second against a 20 s outage
       OutboxConfig outbox = new OutboxConfig(OutboxConfig.Relay.RABBITMQ, OutboxConfig.Ordering.NONE, 2, 200, 200,
-          Duration.ofMillis(200), 3, Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofSeconds(8), 16, 1 << 20, 7);
+          Duration.ofMillis(200), 3, Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofSeconds(4), 16, 1 << 20, 7);
       try (TestNode node = TestNode.start(db, TestNode.config("r3", outbox, null, viaProxy, exchange))) {
         Set<String> committed = new HashSet<>(ids(node.commit(Events.many(topic, 100))));
         assertThat(TestNode.await(Duration.ofSeconds(30), () -> count(db, "status = 'sent'") == 100)).isTrue();
 
-        proxy.cut();
+        outage.accept(proxy);
         long outageEnd = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < outageEnd) {
           committed.addAll(ids(node.commit(Events.many(topic, 20))));
