@@ -31,10 +31,9 @@ import org.slf4j.LoggerFactory;
  * reports the broker unreachable ({@link RelayUnavailableException}), the poller stops claiming and
  * tries again after a pause that doubles from {@code outbox.backoffBase} up to
  * {@link #MAX_OUTAGE_PAUSE}, or until another poller of the node is acknowledged again
- * ({@link RelayOutage}); claims by lock release those events with no attempt counted. So an
- * outage longer than the retry budget dead-letters nothing, and the events are not churned through
- * claims while it lasts. (Ordered mode's status claims still count the attempt of the batch that met
- * the outage; the pause spares the rest.)
+ * ({@link RelayOutage}); those events are released with no attempt counted (claims by lock leave them
+ * unmarked, status claims give them back). So an outage longer than the retry budget dead-letters
+ * nothing, and the events are not churned through claims while it lasts.
  */
 final class OutboxPoller extends VerticleBase implements Wakeups.Wakeable, RelayOutage.Pausable {
   private static final Logger log = LoggerFactory.getLogger(OutboxPoller.class);

@@ -66,10 +66,9 @@ final class OutboxStore {
     this.lockedClaimTx = "BEGIN; " + OutboxSql.lockedClaimTx(config.claimTimeout().toMillis());
   }
 
-  /** Outcome of settling a batch. {@code fenced} rows were no longer ours (claim expired and recovered). */
   /**
    * How a batch was settled: {@code released} events were left due without an attempt (their relay
-   * was unavailable, claims by lock only); {@code fenced} ones were no longer this claim's to mark.
+   * was unavailable); {@code fenced} ones were no longer this claim's to mark (expired and recovered).
    */
   record Settled(int sent, int failed, int deadLettered, int released, int fenced) {}
 
@@ -156,25 +155,26 @@ final class OutboxStore {
   }
 
   /**
-   * Marks acknowledged events sent and failed ones failed/dead (one statement each). A claim by lock
-   * leaves the events whose relay was unavailable ({@link RelayUnavailableException}) unmarked: the
-   * COMMIT releases them, due at once, with no attempt counted. It is marked and committed in its own
+   * Marks acknowledged events sent and failed ones failed/dead (one statement each). Events whose
+   * relay was unavailable ({@link RelayUnavailableException}) count no attempt: a claim by lock leaves
+   * them unmarked and the COMMIT releases them; a status claim gives them back
+   * ({@link OutboxSql#MARK_RELEASED}). Both are due at once. A status claim is marked and committed in its own
    * transaction; when that transaction is gone (the session
    * outlived the claim timeout, or the database went away) the future fails and the events stay due.
    */
   Future<Settled> settle(ClaimedBatch batch, List<Throwable> outcomes) {
-    Marks marks = marks(batch, outcomes, batch.held() != null);
+    Marks marks = marks(batch, outcomes);
     if (batch.held() == null) {
       List<Object> fence = List.of(batch.token(), batch.claimedAt(), batch.oldestCreatedAt(), batch.newestCreatedAt());
-      // Like the claim: settings, both marks and the commit in one round trip.
+      // Like the claim: settings, the marks and the commit in one round trip.
       return OneRoundTrip.transaction(pool, OutboxSql.BOOKKEEPING_TX,
-          conn -> marks.apply(conn, OutboxSql.MARK_SENT, OutboxSql.MARK_FAILED, fence, config.maxAttempts()));
+          conn -> marks.apply(conn, OutboxSql.MARK_SENT, OutboxSql.MARK_FAILED, OutboxSql.MARK_RELEASED, fence, config.maxAttempts()));
     }
     SqlConnection conn = batch.held();
     List<Object> range = List.of(batch.oldestCreatedAt(), batch.newestCreatedAt());
     // Both marks and the COMMIT in one round trip; a failed mark aborts the transaction, and
     // PostgreSQL answers the COMMIT with a rollback.
-    Future<Settled> marked = marks.apply(conn, OutboxSql.MARK_SENT_LOCKED, OutboxSql.MARK_FAILED_LOCKED, range, config.maxAttempts());
+    Future<Settled> marked = marks.apply(conn, OutboxSql.MARK_SENT_LOCKED, OutboxSql.MARK_FAILED_LOCKED, null, range, config.maxAttempts());
     Future<?> commit = conn.query("COMMIT").execute();
     return Future.join(marked, commit).eventually(conn::close).transform(ar -> {
       Throwable err = marked.failed() ? marked.cause() : commit.failed() ? commit.cause() : null;
@@ -184,8 +184,8 @@ final class OutboxStore {
     });
   }
 
-  private Marks marks(ClaimedBatch batch, List<Throwable> outcomes, boolean releaseUnavailable) {
-    int released = 0;
+  private Marks marks(ClaimedBatch batch, List<Throwable> outcomes) {
+    List<Long> released = new ArrayList<>();
     List<Long> sent = new ArrayList<>();
     List<Long> failed = new ArrayList<>();
     List<Long> delays = new ArrayList<>();
@@ -195,32 +195,37 @@ final class OutboxStore {
       Throwable err = outcomes.get(i);
       if (err == null) {
         sent.add(r.id());
-      } else if (releaseUnavailable && err instanceof RelayUnavailableException) {
-        released++;
+      } else if (err instanceof RelayUnavailableException) {
+        released.add(r.id());
       } else {
         failed.add(r.id());
         delays.add(retry.delayAfter(r.attempts(), ThreadLocalRandom.current()::nextDouble).toMillis());
         errors.add(describe(err));
       }
     }
-    return new Marks(outcomes.size(), released, sent.toArray(Long[]::new), failed.toArray(Long[]::new), delays.toArray(Long[]::new),
-        errors.toArray(String[]::new));
+    return new Marks(outcomes.size(), released.toArray(Long[]::new), sent.toArray(Long[]::new), failed.toArray(Long[]::new),
+        delays.toArray(Long[]::new), errors.toArray(String[]::new));
   }
 
   /** A batch's outcome as the marking statements take it: ids sent; ids failed with delay and error. */
-  private record Marks(int size, int released, Long[] sent, Long[] failed, Long[] delayMs, String[] errors) {
+  private record Marks(int size, Long[] released, Long[] sent, Long[] failed, Long[] delayMs, String[] errors) {
     /**
-     * Sends both marks (without waiting between them). {@code head} is what comes before the ids in
-     * both statements (the fence, or the created_at range); the failed mark also takes max attempts.
+     * Sends the marks (without waiting between them). {@code head} is what comes before the ids in
+     * every statement (the fence, or the created_at range); the failed mark also takes max attempts.
+     * {@code releasedSql} gives unavailable events back; null for a claim by lock, whose COMMIT does.
      */
-    Future<Settled> apply(SqlConnection conn, String sentSql, String failedSql, List<Object> head, int maxAttempts) {
+    Future<Settled> apply(SqlConnection conn, String sentSql, String failedSql, String releasedSql, List<Object> head,
+        int maxAttempts) {
       Future<Integer> sentRows = sent.length == 0 ? Future.succeededFuture(0)
           : conn.preparedQuery(sentSql).execute(args(head, new Object[] {sent})).map(RowSet::rowCount);
       Future<int[]> failedRows = failed.length == 0 ? Future.succeededFuture(new int[2])
           : conn.preparedQuery(failedSql).execute(args(head, new Object[] {maxAttempts, failed, delayMs, errors})).map(OutboxStore::countFailed);
-      return Future.all(sentRows, failedRows).map(v -> {
+      Future<Integer> releasedRows = released.length == 0 || releasedSql == null ? Future.succeededFuture(released.length)
+          : conn.preparedQuery(releasedSql).execute(args(head, new Object[] {released})).map(RowSet::rowCount);
+      return Future.all(sentRows, failedRows, releasedRows).map(v -> {
         int[] f = failedRows.result();
-        return new Settled(sentRows.result(), f[0], f[1], released, size - released - sentRows.result() - f[0] - f[1]);
+        int r = releasedRows.result();
+        return new Settled(sentRows.result(), f[0], f[1], r, size - r - sentRows.result() - f[0] - f[1]);
       });
     }
 

@@ -118,13 +118,19 @@ class RabbitMqRelayTest {
 
   @Test
   void anOutageLongerThanTheRetryBudgetDeadLettersNothingAndCountsNoAttempt() throws Exception {
-    brokerGoneFor20Seconds(TcpProxy::cut);
+    brokerGoneFor20Seconds(TcpProxy::cut, OutboxConfig.Ordering.NONE);
+  }
+
+  /** Status claims give the events back instead of leaving them unmarked; the same must hold. */
+  @Test
+  void inOrderedModeAnOutageCountsNoAttemptEither() throws Exception {
+    brokerGoneFor20Seconds(TcpProxy::cut, OutboxConfig.Ordering.PER_AGGREGATE);
   }
 
   /** RabbitMQ under a memory alarm blocks publishers the same way: the connection stays, nothing is confirmed. */
   @Test
   void aBrokerThatStopsAnsweringIsAnOutageTooAndCountsNoAttempt() throws Exception {
-    brokerGoneFor20Seconds(TcpProxy::stall);
+    brokerGoneFor20Seconds(TcpProxy::stall, OutboxConfig.Ordering.NONE);
   }
 
   /**
@@ -133,7 +139,8 @@ class RabbitMqRelayTest {
    * 2 s attempt timeout: nothing may be counted, failed or dead-lettered; afterwards every event is
    * delivered, on its first counted attempt.
    */
-  private static void brokerGoneFor20Seconds(java.util.function.Consumer<TcpProxy> outage) throws Exception {
+  private static void brokerGoneFor20Seconds(java.util.function.Consumer<TcpProxy> outage, OutboxConfig.Ordering ordering)
+      throws Exception {
     RabbitMqFixture rabbit = RabbitMqFixture.rabbitMq();
     URI real = URI.create(rabbit.uri());
     String exchange = "sagaz.test." + UUID.randomUUID();
@@ -142,7 +149,7 @@ class RabbitMqRelayTest {
     try (TcpProxy proxy = new TcpProxy(real.getHost(), real.getPort() < 0 ? 5672 : real.getPort());
         Queue q = new Queue(rabbit, exchange, topic)) {
       String viaProxy = "amqp://" + real.getUserInfo() + "@127.0.0.1:" + proxy.port();
-      OutboxConfig outbox = new OutboxConfig(OutboxConfig.Relay.RABBITMQ, OutboxConfig.Ordering.NONE, 2, 200, 200,
+      OutboxConfig outbox = new OutboxConfig(OutboxConfig.Relay.RABBITMQ, ordering, 2, 200, 200,
           Duration.ofMillis(200), 3, Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofSeconds(4), 16, 1 << 20, 7);
       try (TestNode node = TestNode.start(db, TestNode.config("r3", outbox, null, viaProxy, exchange))) {
         Set<String> committed = new HashSet<>(ids(node.commit(Events.many(topic, 100))));

@@ -189,6 +189,21 @@ public final class OutboxSql {
       RETURNING o.id, o.status
       """;
 
+  /**
+   * Gives back, fenced like the marks, status-claimed events whose broker could not be reached: the
+   * claim's attempt is taken back and the event is due at once, as it was before the claim
+   * ({@code pending} if it was never attempted, else {@code failed}, its last error kept). $1 token,
+   * $2 claimed_at, $3 oldest and $4 newest created_at, $5 bigint[] ids. Returns the ids released.
+   */
+  public static final String MARK_RELEASED = """
+      UPDATE saga_outbox o
+         SET status = CASE WHEN o.attempts > 1 THEN 'failed' ELSE 'pending' END,
+             attempts = o.attempts - 1, next_attempt_at = now(), claimed_by = NULL, claimed_at = NULL
+       WHERE """ + FENCE + """
+         AND o.id = ANY($5)
+      RETURNING o.id
+      """;
+
   // The locked claim's own transaction still holds the rows: the batch's created_at range prunes
   // the partitions, the status check only guards against a caller marking rows it never locked.
   private static final String LOCKED =
