@@ -13,17 +13,8 @@ import java.util.Optional;
  * its own process, as they would with a broker deployed beside the node, rather than in the node's.
  * The child stops when this process closes its standard input, or dies.
  */
-final class KafkaBrokerProcess implements AutoCloseable {
+record KafkaBrokerProcess(Process process, Path log, String bootstrap) implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
-  private final Process process;
-  private final Path log;
-  private final String bootstrap;
-
-  private KafkaBrokerProcess(Process process, Path log, String bootstrap) {
-    this.process = process;
-    this.log = log;
-    this.bootstrap = bootstrap;
-  }
 
   static KafkaBrokerProcess start(List<String> jvmArgs) {
     Path log = null;
