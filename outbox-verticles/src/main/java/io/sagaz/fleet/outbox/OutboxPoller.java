@@ -218,8 +218,22 @@ final class OutboxPoller extends VerticleBase implements Wakeups.Wakeable, Relay
     }));
     return window.future().compose(v -> {
       Throwable timedOut = timedOut(acks);
+      boolean unanswered = false;
       for (Future<Void> ack : acks) {
+        unanswered |= !ack.isComplete();
         outcomes.add(ack.succeeded() ? null : ack.failed() ? ack.cause() : timedOut);
+      }
+      if (unanswered) {
+        relay.abandon(); // those events go back to be claimed again: the relay must not send them late
+      }
+      if (outcomes.subList(from, to).stream().allMatch(RelayUnavailableException.class::isInstance)) {
+        // The broker is not there: the rest of the batch is released like this window instead of
+        // being sent after it (more waiting if the broker is gone, more duplicates if it only stalled).
+        Throwable outage = outcomes.get(from);
+        while (outcomes.size() < records.size()) {
+          outcomes.add(outage);
+        }
+        return Future.succeededFuture(outcomes);
       }
       return publish(records, to, outcomes);
     });

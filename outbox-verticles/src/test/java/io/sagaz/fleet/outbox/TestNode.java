@@ -87,6 +87,11 @@ final class TestNode implements AutoCloseable {
   }
 
   static SagazConfig config(String nodeId, OutboxConfig outbox, String kafkaBootstrap, String rabbitUri, String exchange) {
+    return config(nodeId, outbox, kafkaBootstrap, rabbitUri, exchange, 100);
+  }
+
+  static SagazConfig config(String nodeId, OutboxConfig outbox, String kafkaBootstrap, String rabbitUri, String exchange,
+      int confirmWindow) {
     return new SagazConfig(
         new NodeConfig(nodeId, Set.of(Role.OUTBOX), Path.of("target", "node-" + nodeId), false),
         new ClusterConfig(null, "test", "127.0.0.1", 0, Duration.ofSeconds(10)),
@@ -94,7 +99,7 @@ final class TestNode implements AutoCloseable {
         new AdminConfig("127.0.0.1", 0, Optional.empty()),
         outbox,
         new KafkaConfig(kafkaBootstrap == null ? "localhost:9" : kafkaBootstrap, Map.of()),
-        new RabbitMqConfig(rabbitUri == null ? "amqp://guest:guest@127.0.0.1:9" : rabbitUri, exchange == null ? "sagaz.outbox" : exchange, 100),
+        new RabbitMqConfig(rabbitUri == null ? "amqp://guest:guest@127.0.0.1:9" : rabbitUri, exchange == null ? "sagaz.outbox" : exchange, confirmWindow),
         new SagaConfig(null, Duration.ofSeconds(30), Duration.ofSeconds(5)),
         new MaintenanceConfig(Duration.ofMinutes(1), Duration.ofSeconds(30), Duration.ofSeconds(5), 3, 7, 12, 30, 90));
   }

@@ -17,13 +17,15 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Publishes to a RabbitMQ topic exchange ({@code rabbitmq.exchange}, declared durable on connect)
  * with routing key = the event's topic, persistent messages, {@code message_id} = event id.
  *
  * <p>Publisher confirms, streamed: up to {@code rabbitmq.confirmWindow} messages are unconfirmed at
- * once, and the next window goes out when the previous one is confirmed. Every message is published
+ * once, and the next window goes out when the previous one is confirmed, unless the poller has
+ * {@linkplain #abandon() abandoned} the publish meanwhile. Every message is published
  * {@code mandatory}: RabbitMQ confirms an unroutable message too, but first returns it
  * ({@code basic.return}), so a returned message fails its attempt and is never marked sent.
  *
@@ -38,6 +40,8 @@ public final class RabbitMqRelay implements Relay {
   private final RabbitMqConfig config;
   private final ConcurrentNavigableMap<Long, Pending> unconfirmed = new ConcurrentSkipListMap<>();
   private final Map<String, Pending> byMessageId = new ConcurrentHashMap<>();
+  /** Raised by {@link #abandon()}: windows of earlier publishes still to go out are not sent. */
+  private final AtomicLong generation = new AtomicLong();
   private Connection connection;
   private Channel channel;
 
@@ -65,12 +69,27 @@ public final class RabbitMqRelay implements Relay {
   @Override
   public List<Future<Void>> publish(List<OutboxRecord> records) {
     List<Promise<Void>> promises = Relay.pending(records.size());
-    publishWindow(records, promises, 0);
+    publishWindow(records, promises, 0, generation.get());
     return promises.stream().map(Promise::future).toList();
   }
 
-  private void publishWindow(List<OutboxRecord> records, List<Promise<Void>> promises, int from) {
+  /**
+   * Confirms that come after the poller's attempt timeout (a broker that stalled, then recovered)
+   * would otherwise release the next windows of a batch that is already back in the outbox, and
+   * every event of them would be delivered twice.
+   */
+  @Override
+  public void abandon() {
+    generation.incrementAndGet();
+  }
+
+  private void publishWindow(List<OutboxRecord> records, List<Promise<Void>> promises, int from, long gen) {
     if (from >= records.size()) {
+      return;
+    }
+    if (gen != generation.get()) {
+      IllegalStateException notSent = new IllegalStateException("not sent: the poller abandoned its batch at the attempt timeout");
+      promises.subList(from, records.size()).forEach(p -> p.tryFail(notSent));
       return;
     }
     int to = Math.min(records.size(), from + config.confirmWindow());
@@ -99,7 +118,7 @@ public final class RabbitMqRelay implements Relay {
         return null;
       });
     }).onSuccess(v -> Future.join(promises.subList(from, to).stream().map(Promise::future).toList())
-        .onComplete(ar -> publishWindow(records, promises, to)));
+        .onComplete(ar -> publishWindow(records, promises, to, gen)));
   }
 
   private static AMQP.BasicProperties properties(OutboxRecord r) {

@@ -19,6 +19,13 @@ public interface Relay {
   /** Publishes the events and returns one future per event, in the same order. */
   List<Future<Void>> publish(List<OutboxRecord> records);
 
+  /**
+   * The caller stopped waiting for the events of its publishes still unanswered (their attempt timed
+   * out) and gives them back to be claimed again: any of them not yet handed to the broker must not
+   * be. A relay that hands every event over at once has nothing to do.
+   */
+  default void abandon() {}
+
   /** Releases connections; called after the poller drained its batch. */
   Future<Void> close();
 
