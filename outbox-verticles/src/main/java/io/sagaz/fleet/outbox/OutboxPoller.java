@@ -4,6 +4,7 @@ import io.sagaz.fleet.client.Addresses;
 import io.sagaz.fleet.core.config.OutboxConfig;
 import io.sagaz.fleet.core.outbox.OutboxRecord;
 import io.sagaz.fleet.outbox.relay.Relay;
+import io.sagaz.fleet.outbox.relay.RelayTimeoutException;
 import io.sagaz.fleet.outbox.relay.RelayUnavailableException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -217,39 +218,50 @@ final class OutboxPoller extends VerticleBase implements Wakeups.Wakeable, Relay
       window.tryComplete();
     }));
     return window.future().compose(v -> {
-      Throwable timedOut = timedOut(acks);
-      boolean unanswered = false;
-      for (Future<Void> ack : acks) {
-        unanswered |= !ack.isComplete();
-        outcomes.add(ack.succeeded() ? null : ack.failed() ? ack.cause() : timedOut);
-      }
-      if (unanswered) {
+      if (acks.stream().anyMatch(ack -> !ack.isComplete())) {
         relay.abandon(); // those events go back to be claimed again: the relay must not send them late
       }
-      if (outcomes.subList(from, to).stream().allMatch(RelayUnavailableException.class::isInstance)) {
-        // The broker is not there: the rest of the batch is released like this window instead of
-        // being sent after it (more waiting if the broker is gone, more duplicates if it only stalled).
-        Throwable outage = outcomes.get(from);
+      if (acks.stream().allMatch(OutboxPoller::noAnswer)) {
+        // The broker is not there, or answers nothing: an outage. The rest of the batch is released
+        // with this window instead of being sent after it (more waiting if the broker is gone, more
+        // duplicates if it only stalled).
+        Throwable outage = outage(acks);
         while (outcomes.size() < records.size()) {
           outcomes.add(outage);
         }
         return Future.succeededFuture(outcomes);
+      }
+      TimeoutException timedOut = new TimeoutException(noAcknowledgement());
+      for (Future<Void> ack : acks) {
+        outcomes.add(ack.succeeded() ? null : ack.failed() ? ack.cause() : timedOut);
       }
       return publish(records, to, outcomes);
     });
   }
 
   /**
-   * What an event still unanswered at the attempt timeout failed with. If the broker answered none of
-   * the window's events it is not answering at all (hung, or RabbitMQ blocking publishers on a memory
-   * or disk alarm): an outage, which counts no attempt; otherwise this event's own failure.
+   * Whether the broker gave no answer for this event: none by the attempt timeout, a relay's own
+   * timeout ({@link RelayTimeoutException}), or an unreachable broker. A window of only such events
+   * is an outage (hung, or RabbitMQ blocking publishers on a memory or disk alarm, or gone), which
+   * counts no attempt; in a window with any answer they are failed attempts, each its own.
    */
-  private Throwable timedOut(List<Future<Void>> acks) {
-    String message = "no acknowledgement from the broker within " + attemptTimeout.toMillis() + " ms";
-    if (acks.stream().noneMatch(Future::isComplete)) {
-      return new RelayUnavailableException(message + " for any of the " + acks.size() + " events sent", new TimeoutException(message));
+  private static boolean noAnswer(Future<Void> ack) {
+    return !ack.isComplete() || ack.cause() instanceof RelayTimeoutException || ack.cause() instanceof RelayUnavailableException;
+  }
+
+  private RelayUnavailableException outage(List<Future<Void>> acks) {
+    for (Future<Void> ack : acks) {
+      if (ack.cause() instanceof RelayUnavailableException unreachable) {
+        return unreachable;
+      }
     }
-    return new TimeoutException(message);
+    Throwable cause = acks.stream().map(Future::cause).filter(java.util.Objects::nonNull).findFirst()
+        .orElseGet(() -> new TimeoutException(noAcknowledgement()));
+    return new RelayUnavailableException(noAcknowledgement() + " for any of the " + acks.size() + " events sent", cause);
+  }
+
+  private String noAcknowledgement() {
+    return "no acknowledgement from the broker within " + attemptTimeout.toMillis() + " ms";
   }
 
   private void logFailures(List<Throwable> outcomes) {

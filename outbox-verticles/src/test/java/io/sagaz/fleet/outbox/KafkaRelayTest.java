@@ -11,6 +11,7 @@ import io.sagaz.fleet.outbox.relay.KafkaRelay;
 import io.sagaz.fleet.outbox.relay.Relay;
 import io.sagaz.fleet.testkit.KafkaFixture;
 import io.sagaz.fleet.testkit.PostgresFixture;
+import io.sagaz.fleet.testkit.TcpProxy;
 import io.sagaz.fleet.testkit.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -79,20 +80,13 @@ class KafkaRelayTest {
     int port = KafkaFixture.freePort();
     String topic = KafkaFixture.uniqueTopic("outage");
     TestDatabase db = PostgresFixture.shared().createMigratedDatabase();
-    // 3 attempts 200-400 ms apart: a retry budget of well under a second against a 20 s outage
-    OutboxConfig outbox = new OutboxConfig(OutboxConfig.Relay.KAFKA, OutboxConfig.Ordering.NONE, 2, 200, 200,
-        Duration.ofMillis(200), 3, Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofSeconds(8), 16, 1 << 20, 7);
-    var cfg = TestNode.config("k2", outbox, "localhost:" + port, null, null);
+    var cfg = TestNode.config("k2", outageBudget(), "localhost:" + port, null, null);
     try (TestNode node = TestNode.start(db, cfg)) {
       Set<String> committed = new HashSet<>();
       node.commit(Events.many(topic, 300)).forEach(id -> committed.add(id.toString()));
       assertThat(TestNode.await(Duration.ofSeconds(20), () -> Outages.pausedPollers(node) > 0))
           .as("pollers pause while no broker listens").isTrue();
-      long outageEnd = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (System.nanoTime() < outageEnd) {
-        node.commit(Events.many(topic, 10)).forEach(id -> committed.add(id.toString()));
-        TestNode.await(Duration.ofSeconds(2), () -> false);
-      }
+      Outages.commitThroughout(node, topic, 10, Duration.ofSeconds(20), committed);
       Outages.assertNothingCounted(db, node);
 
       try (KafkaFixture late = KafkaFixture.startInJvm(port)) {
@@ -103,6 +97,41 @@ class KafkaRelayTest {
         assertThat(eventIds(read)).containsAll(committed);
       }
     }
+  }
+
+  /**
+   * A broker that keeps its connections and answers nothing (hung: a proxy in front of it forwards
+   * nothing, and it advertises the proxy's address) for 20 s. Kafka's own delivery timeout (3.5 s
+   * here) expires first, a failure per record: still an outage, not 3 attempts and a dead letter each.
+   */
+  @Test
+  void aBrokerThatStopsAnsweringIsAnOutageTooAndCountsNoAttempt() {
+    String topic = KafkaFixture.uniqueTopic("hung");
+    TestDatabase db = PostgresFixture.shared().createMigratedDatabase();
+    try (TcpProxy proxy = new TcpProxy("localhost", KafkaFixture.freePort());
+        KafkaFixture kafka = KafkaFixture.startInJvmBehind(proxy);
+        TestNode node = TestNode.start(db, TestNode.config("k3", outageBudget(), kafka.bootstrapServers(), null, null))) {
+      kafka.createTopic(topic, 3);
+      Set<String> committed = new HashSet<>();
+      node.commit(Events.many(topic, 100)).forEach(id -> committed.add(id.toString()));
+      assertThat(TestNode.await(Duration.ofSeconds(30), () -> count(db, "status = 'sent'") == 100)).isTrue();
+
+      proxy.stall();
+      Outages.commitThroughout(node, topic, 10, Duration.ofSeconds(20), committed);
+      assertThat(Outages.pausedPollers(node)).as("pollers paused while the broker answers nothing").isPositive();
+      Outages.assertNothingCounted(db, node);
+      proxy.restore();
+
+      Outages.assertAllSentOnce(db, committed.size());
+      var read = kafka.readUntil(topic, Duration.ofSeconds(30), r -> eventIds(r).containsAll(committed));
+      assertThat(eventIds(read)).containsAll(committed);
+    }
+  }
+
+  /** 3 attempts 200-400 ms apart: a retry budget of well under a second against a 20 s outage; 4 s attempt timeout. */
+  private static OutboxConfig outageBudget() {
+    return new OutboxConfig(OutboxConfig.Relay.KAFKA, OutboxConfig.Ordering.NONE, 2, 200, 200,
+        Duration.ofMillis(200), 3, Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofSeconds(8), 16, 1 << 20, 7);
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sagaz.fleet.testkit.TestDatabase;
 import java.time.Duration;
+import java.util.Set;
 
 /** What a broker outage must and must not leave behind, for the relays' outage tests. */
 final class Outages {
@@ -26,6 +27,15 @@ final class Outages {
     assertThat(count(db, "status NOT IN ('sent', 'claimed') AND (attempts > 0 OR last_error IS NOT NULL)"))
         .as("attempts counted:\n%s", TestNode.statuses(db)).isZero();
     assertThat(node.meters.get("outbox.relay.unavailable.events").counter().count()).as("events released").isPositive();
+  }
+
+  /** While an outage lasts: commits {@code perCommit} events every 2 s for {@code length}, collecting their ids. */
+  static void commitThroughout(TestNode node, String topic, int perCommit, Duration length, Set<String> committed) {
+    long end = System.nanoTime() + length.toNanos();
+    while (System.nanoTime() < end) {
+      node.commit(Events.many(topic, perCommit)).forEach(id -> committed.add(id.toString()));
+      TestNode.await(Duration.ofSeconds(2), () -> false);
+    }
   }
 
   /** After the outage: every event sent, each on its first counted attempt, none dead-lettered. */

@@ -152,11 +152,7 @@ class RabbitMqRelayTest {
       assertThat(TestNode.await(Duration.ofSeconds(30), () -> count(db, "status = 'sent'") == 100)).isTrue();
 
       outage.accept(proxy);
-      long outageEnd = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (System.nanoTime() < outageEnd) {
-        committed.addAll(ids(node.commit(Events.many(topic, 20))));
-        TestNode.await(Duration.ofSeconds(2), () -> false);
-      }
+      Outages.commitThroughout(node, topic, 20, Duration.ofSeconds(20), committed);
       assertThat(Outages.pausedPollers(node)).as("pollers paused during the outage").isPositive();
       Outages.assertNothingCounted(db, node);
       proxy.restore();

@@ -19,6 +19,11 @@ final class InJvmKafka implements AutoCloseable {
   }
 
   static InJvmKafka start(int port) {
+    return start(port, 0);
+  }
+
+  /** {@code advertisedPort > 0}: clients are told to reach the broker at 127.0.0.1 on that port. */
+  static InJvmKafka start(int port, int advertisedPort) {
     // Kafka halts the JVM when its log directory fails. At JVM exit, Kafka's own hook deletes the
     // broker's temporary directory while KafkaFixture's hook is still closing the broker, which then
     // takes the missing checkpoint files for a failed disk: a test JVM whose tests had all passed
@@ -36,8 +41,12 @@ final class InJvmKafka implements AutoCloseable {
       if (port > 0) {
         // Per-node overrides win over the kit's "EXTERNAL://localhost:0": a fixed port lets a test
         // point clients at a broker before it exists.
-        nodes.setPerServerProperties(Map.of(0, Map.of(
-            "listeners", "EXTERNAL://localhost:" + port + ",CONTROLLER://localhost:0")));
+        Map<String, String> listeners = new java.util.HashMap<>();
+        listeners.put("listeners", "EXTERNAL://localhost:" + port + ",CONTROLLER://localhost:0");
+        if (advertisedPort > 0) {
+          listeners.put("advertised.listeners", "EXTERNAL://127.0.0.1:" + advertisedPort);
+        }
+        nodes.setPerServerProperties(Map.of(0, listeners));
       }
       KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes.build());
       KafkaFixture.brokerSettings().forEach(builder::setConfigProp);

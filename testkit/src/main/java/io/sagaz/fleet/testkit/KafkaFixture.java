@@ -68,6 +68,16 @@ public final class KafkaFixture implements AutoCloseable {
   }
 
   /**
+   * A private in-JVM broker behind {@code proxy}: it listens on the port the proxy forwards to and
+   * tells clients to reach it at the proxy's port, so every connection they make (bootstrap, then
+   * the broker's advertised address) goes through the proxy, which can then cut or stall them all.
+   */
+  public static KafkaFixture startInJvmBehind(TcpProxy proxy) {
+    InJvmKafka broker = InJvmKafka.start(proxy.targetPort(), proxy.port());
+    return new KafkaFixture("127.0.0.1:" + proxy.port(), broker, "in-JVM KRaft behind a proxy");
+  }
+
+  /**
    * The same single KRaft broker in a child JVM started with {@code jvmArgs} (see
    * {@link KafkaBrokerProcess}); close it when done.
    */

@@ -17,7 +17,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * a hung broker, a black-holed route), and {@link #restore()} ends either: it listens on the same port
  * again and forwards what waited. The service itself keeps running; what the
  * client experiences is a real network outage, not a simulated failure inside the client.
- * Not for protocols that hand out other addresses (Kafka's advertised listeners).
+ * A protocol that hands out other addresses (Kafka's advertised listeners) must hand out the proxy's:
+ * see {@link KafkaFixture#startInJvmBehind(TcpProxy)}.
  */
 public final class TcpProxy implements AutoCloseable {
   private final String targetHost;
@@ -38,6 +39,11 @@ public final class TcpProxy implements AutoCloseable {
   /** The port clients connect to. */
   public int port() {
     return port;
+  }
+
+  /** The port of the service behind the proxy. */
+  public int targetPort() {
+    return targetPort;
   }
 
   /** Starts (again) accepting and forwarding connections on {@link #port()}. */

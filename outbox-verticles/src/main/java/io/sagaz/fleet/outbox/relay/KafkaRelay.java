@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -18,6 +19,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.internals.RecordHeader;
 
 /**
@@ -87,17 +89,22 @@ public final class KafkaRelay implements Relay {
     List<Promise<Void>> promises = Relay.pending(records.size());
     KafkaProducer<String, byte[]> producer = this.producer;
     Metric connections = this.connections;
+    // How many records send() has taken: a callback of one of them came from the broker side (an ack,
+    // or its delivery timeout expiring); any other callback ran inside send() (no metadata in time).
+    AtomicInteger accepted = new AtomicInteger();
     vertx.executeBlocking(() -> {
       for (int i = 0; i < records.size(); i++) {
         Promise<Void> p = promises.get(i);
+        int index = i;
         try {
           producer.send(toRecord(records.get(i)), (md, err) -> {
             if (err == null) {
               p.tryComplete();
             } else {
-              p.tryFail(classify(connections, err));
+              p.tryFail(classify(connections, err, index < accepted.get()));
             }
           });
+          accepted.set(i + 1);
           if (p.future().failed()) {
             // send() reports a failure to get metadata within max.block.ms through the callback, before
             // it returns; every further send would block as long again: the rest fail now
@@ -108,7 +115,7 @@ public final class KafkaRelay implements Relay {
           }
         } catch (RuntimeException e) {
           // send() itself failed (e.g. no metadata within max.block.ms): this and the rest fail now
-          Throwable failure = classify(connections, e);
+          Throwable failure = classify(connections, e, false);
           for (int j = i; j < records.size(); j++) {
             promises.get(j).tryFail(failure);
           }
@@ -122,13 +129,19 @@ public final class KafkaRelay implements Relay {
 
   /**
    * A retriable failure (a timeout, a network error) while the producer holds no connection to any
-   * broker is an outage ({@link RelayUnavailableException}); the same failure with a broker connected
-   * (an unknown topic without auto-creation, a partition without leader) fails this event only.
+   * broker is an outage ({@link RelayUnavailableException}). A record the producer had taken whose
+   * delivery timeout expired got no answer from a connected broker ({@link RelayTimeoutException}: the
+   * poller takes a window of nothing but those for a hung broker). Anything else fails this event only:
+   * an unknown topic without auto-creation (no metadata within {@code max.block.ms}, raised inside
+   * {@code send}), a record too large.
    */
-  static Throwable classify(Metric connections, Throwable err) {
+  static Throwable classify(Metric connections, Throwable err, boolean accepted) {
     if (err instanceof RetriableException && connections != null
         && connections.metricValue() instanceof Number n && n.longValue() == 0) {
       return new RelayUnavailableException("no Kafka broker reachable: " + err.getMessage(), err);
+    }
+    if (accepted && err instanceof TimeoutException) {
+      return new RelayTimeoutException("no answer from Kafka within delivery.timeout.ms: " + err.getMessage(), err);
     }
     return err;
   }
