@@ -42,14 +42,16 @@ final class FencedRunner {
    * transactions alone still leave writers a backlog when they come back to back, and an unthrottled
    * ANALYZE takes a core the writers need (docs/decisions.md, "Maintenance is paced").
    */
-  record StepGuards(Duration lockTimeout, Duration analyzeCostDelay, int analyzeCostLimit, Duration pauseBetween) {
+  record StepGuards(Duration lockTimeout, Duration analyzeCostDelay, int analyzeCostLimit, int analyzeStatisticsTarget,
+      Duration pauseBetween) {
     static StepGuards of(MaintenanceConfig config) {
-      return new StepGuards(config.lockTimeout(), config.analyzeCostDelay(), config.analyzeCostLimit(), config.stepPause());
+      return new StepGuards(config.lockTimeout(), config.analyzeCostDelay(), config.analyzeCostLimit(),
+          config.analyzeStatisticsTarget(), config.stepPause());
     }
 
-    /** Only a lock timeout: ANALYZE at full speed and no pause, as one transaction would run. */
+    /** Only a lock timeout: ANALYZE at full speed with the server's statistics target and no pause, as one transaction would run. */
     static StepGuards unpaced(Duration lockTimeout) {
-      return new StepGuards(lockTimeout, Duration.ZERO, 200, Duration.ZERO);
+      return new StepGuards(lockTimeout, Duration.ZERO, 200, 0, Duration.ZERO);
     }
   }
 
@@ -162,7 +164,7 @@ final class FencedRunner {
     return conn.preparedQuery(MaintenanceSql.SET_GUARDS)
         .execute(Tuple.of(LeaseTiming.pgDuration(guards.lockTimeout()), LeaseTiming.pgDuration(timing.idleInTransaction()),
             LeaseTiming.pgDuration(timing.statement()), guards.analyzeCostDelay().toMillis() + "ms",
-            String.valueOf(guards.analyzeCostLimit())))
+            String.valueOf(guards.analyzeCostLimit()), String.valueOf(guards.analyzeStatisticsTarget())))
         .compose(v -> checkLease(conn, by, "before its work"))
         .compose(v -> conn.preparedQuery(MaintenanceSql.TRY_ADVISORY_XACT_LOCK).execute(Tuple.of(MaintenanceSql.ADVISORY_LOCK_KEY)))
         .compose(rows -> Boolean.TRUE.equals(rows.iterator().next().getBoolean("locked"))

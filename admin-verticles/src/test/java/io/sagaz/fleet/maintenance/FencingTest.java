@@ -90,7 +90,8 @@ class FencingTest {
   private static FencedRunner.Work probeStep(List<Long> startedAt, List<String> throttles) {
     return conn -> {
       startedAt.add(System.nanoTime());
-      return conn.query("SELECT current_setting('vacuum_cost_delay') || '/' || current_setting('vacuum_cost_limit') AS t").execute()
+      return conn.query("SELECT current_setting('vacuum_cost_delay') || '/' || current_setting('vacuum_cost_limit')"
+              + " || '/' || current_setting('default_statistics_target') AS t").execute()
           .map(rows -> {
             throttles.add(rows.iterator().next().getString("t"));
             return new JsonArray();
@@ -98,18 +99,35 @@ class FencingTest {
     };
   }
 
+  /**
+   * ANALYZEs a fresh table of 1,000 distinct values in the step: the size of its histogram shows the
+   * statistics target the ANALYZE ran with (target + 1 bounds).
+   */
+  private static FencedRunner.Work histogramProbe(String table, List<Integer> bounds) {
+    return conn -> conn.query("CREATE TABLE " + table + " AS SELECT g AS v FROM generate_series(1, 1000) g").execute()
+        .compose(v -> conn.query("ANALYZE " + table).execute())
+        .compose(v -> conn.query("SELECT array_length(histogram_bounds, 1) AS n FROM pg_stats WHERE tablename = '" + table
+            + "' AND attname = 'v'").execute())
+        .map(rows -> {
+          bounds.add(rows.iterator().next().getInteger("n"));
+          return new JsonArray();
+        });
+  }
+
   @Test
   void stepsOfARunArePausedApartAndRunWithTheAnalyzeThrottle() throws Exception {
     Leadership a = acquire("node-a", Duration.ofSeconds(30));
-    var guards = new FencedRunner.StepGuards(Duration.ofMillis(200), Duration.ofMillis(7), 55, Duration.ofMillis(300));
+    var guards = new FencedRunner.StepGuards(Duration.ofMillis(200), Duration.ofMillis(7), 55, 25, Duration.ofMillis(300));
     FencedRunner paced = new FencedRunner(vertx, pool, lease.name(), new LeaseTiming(Duration.ofSeconds(30)), guards, 1);
     List<Long> startedAt = new CopyOnWriteArrayList<>();
     List<String> throttles = new CopyOnWriteArrayList<>();
 
+    List<Integer> bounds = new CopyOnWriteArrayList<>();
     paced.run(a, "schedule", List.of(probeStep(startedAt, throttles), probeStep(startedAt, throttles),
-        probeStep(startedAt, throttles))).await(10, TimeUnit.SECONDS);
+        probeStep(startedAt, throttles), histogramProbe("probe_target_25", bounds))).await(10, TimeUnit.SECONDS);
 
-    assertThat(throttles).containsExactly("7ms/55", "7ms/55", "7ms/55");
+    assertThat(throttles).containsExactly("7ms/55/25", "7ms/55/25", "7ms/55/25");
+    assertThat(bounds).as("histogram bounds of an ANALYZE in a step").containsExactly(26);
     assertThat(startedAt).hasSize(3);
     for (int i = 1; i < 3; i++) {
       assertThat(TimeUnit.NANOSECONDS.toMillis(startedAt.get(i) - startedAt.get(i - 1))).as("gap before step " + (i + 1))
@@ -117,6 +135,22 @@ class FencingTest {
     }
     // SET LOCAL: the pooled connection goes back to the server's defaults afterwards
     assertThat(queryString(db, "SELECT current_setting('vacuum_cost_delay')")).isEqualTo("0");
+    assertThat(queryString(db, "SELECT current_setting('default_statistics_target')")).isEqualTo("100");
+  }
+
+  @Test
+  void aStatisticsTargetOfZeroLeavesTheServersOwn() throws Exception {
+    Leadership a = acquire("node-a", Duration.ofSeconds(30));
+    var guards = new FencedRunner.StepGuards(Duration.ofMillis(200), Duration.ofMillis(2), 200, 0, Duration.ZERO);
+    FencedRunner runner = new FencedRunner(vertx, pool, lease.name(), new LeaseTiming(Duration.ofSeconds(30)), guards, 1);
+    List<String> throttles = new CopyOnWriteArrayList<>();
+    List<Integer> bounds = new CopyOnWriteArrayList<>();
+
+    runner.run(a, "schedule", List.of(probeStep(new CopyOnWriteArrayList<>(), throttles), histogramProbe("probe_target_0", bounds)))
+        .await(10, TimeUnit.SECONDS);
+
+    assertThat(throttles).containsExactly("2ms/200/100");
+    assertThat(bounds).containsExactly(101);
   }
 
   @Test

@@ -111,7 +111,8 @@ final class ConfigBinder {
         raw.integer("maintenance.inboxRetentionDays"),
         raw.duration("maintenance.stepPause"),
         raw.duration("maintenance.analyzeCostDelay"),
-        raw.integer("maintenance.analyzeCostLimit"));
+        raw.integer("maintenance.analyzeCostLimit"),
+        raw.integer("maintenance.analyzeStatisticsTarget"));
   }
 
   /** Without {@code node.id}: the host name plus a random suffix, so two nodes on one host differ. */

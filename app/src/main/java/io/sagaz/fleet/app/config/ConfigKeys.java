@@ -75,7 +75,8 @@ public final class ConfigKeys {
       key("maintenance.inboxRetentionDays", Type.INT, "90"),
       key("maintenance.stepPause", Type.DURATION, Durations.format(MaintenanceConfig.DEFAULT_STEP_PAUSE)),
       key("maintenance.analyzeCostDelay", Type.DURATION, Durations.format(MaintenanceConfig.DEFAULT_ANALYZE_COST_DELAY)),
-      key("maintenance.analyzeCostLimit", Type.INT, String.valueOf(MaintenanceConfig.DEFAULT_ANALYZE_COST_LIMIT)));
+      key("maintenance.analyzeCostLimit", Type.INT, String.valueOf(MaintenanceConfig.DEFAULT_ANALYZE_COST_LIMIT)),
+      key("maintenance.analyzeStatisticsTarget", Type.INT, String.valueOf(MaintenanceConfig.DEFAULT_ANALYZE_STATISTICS_TARGET)));
 
   private static final Map<String, ConfigKey> BY_PATH = new LinkedHashMap<>();
 

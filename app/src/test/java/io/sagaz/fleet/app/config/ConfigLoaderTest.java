@@ -133,6 +133,7 @@ class ConfigLoaderTest {
     assertThat(defaults.maintenance().stepPause()).isEqualTo(Duration.ofMillis(100));
     assertThat(defaults.maintenance().analyzeCostDelay()).isEqualTo(Duration.ofMillis(2));
     assertThat(defaults.maintenance().analyzeCostLimit()).isEqualTo(200);
+    assertThat(defaults.maintenance().analyzeStatisticsTarget()).isEqualTo(10);
 
     SagazConfig unpaced = load("maintenance:\n  stepPause: 0ms\n  analyzeCostDelay: 0ms\n", Map.of(), Map.of());
     assertThat(unpaced.maintenance().stepPause()).isZero();
@@ -143,6 +144,10 @@ class ConfigLoaderTest {
     assertThat(delay.getMessage()).contains("100ms");
     ConfigException limit = configError(() -> new ConfigLoader(Map.of()).load(null, Map.of("maintenance.analyzeCostLimit", "0")));
     assertThat(limit.key()).isEqualTo("maintenance.analyzeCostLimit");
+    assertThat(load("", Map.of("SAGAZ_MAINTENANCE_ANALYZE_STATISTICS_TARGET", "0"), Map.of()).maintenance().analyzeStatisticsTarget())
+        .as("0: the server's own").isZero();
+    ConfigException target = configError(() -> new ConfigLoader(Map.of()).load(null, Map.of("maintenance.analyzeStatisticsTarget", "-1")));
+    assertThat(target.key()).isEqualTo("maintenance.analyzeStatisticsTarget");
   }
 
   @Test

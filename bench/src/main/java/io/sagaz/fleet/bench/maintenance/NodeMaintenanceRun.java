@@ -21,7 +21,8 @@ import java.util.TreeMap;
  * partition alone (a drop locks its whole table, so each holds it for milliseconds), then
  * {@code maintain_all_partitions} for what is left and the inbox retention, paced as the node paces
  * them with its default {@link MaintenanceConfig}: a pause between steps, ANALYZE throttled by
- * {@code vacuum_cost_delay}. The fencing the node adds around each step (lease check, advisory lock)
+ * {@code vacuum_cost_delay} and sampled at {@code maintenance.analyzeStatisticsTarget}
+ * ({@code -Dbench.statisticsTarget=N} to compare another; 0 = the server's). The fencing the node adds around each step (lease check, advisory lock)
  * is a few cheap statements and is left out.
  */
 final class NodeMaintenanceRun {
@@ -42,6 +43,8 @@ final class NodeMaintenanceRun {
     try (Statement st = connection.createStatement()) {
       st.execute("SET vacuum_cost_delay = '" + MaintenanceConfig.DEFAULT_ANALYZE_COST_DELAY.toMillis() + "ms'");
       st.execute("SET vacuum_cost_limit = " + MaintenanceConfig.DEFAULT_ANALYZE_COST_LIMIT);
+      int target = Integer.getInteger("bench.statisticsTarget", MaintenanceConfig.DEFAULT_ANALYZE_STATISTICS_TARGET);
+      st.execute(target == 0 ? "RESET default_statistics_target" : "SET default_statistics_target = " + target);
     }
     first = true;
     steps.clear();

@@ -18,6 +18,9 @@ import java.time.Duration;
  * @param analyzeCostDelay      {@code vacuum_cost_delay} for the run's ANALYZE: it sleeps this long
  *                              each time it has read {@code analyzeCostLimit} cost units (0: no sleep)
  * @param analyzeCostLimit      {@code vacuum_cost_limit} for the run's ANALYZE
+ * @param analyzeStatisticsTarget {@code default_statistics_target} for the run's ANALYZE (0: the
+ *                              server's): its sample is 300 rows per unit, so 10 reads a tenth of
+ *                              what PostgreSQL's default of 100 does; a column's own target still wins
  */
 public record MaintenanceConfig(
     Duration interval,
@@ -30,10 +33,18 @@ public record MaintenanceConfig(
     int inboxRetentionDays,
     Duration stepPause,
     Duration analyzeCostDelay,
-    int analyzeCostLimit) {
+    int analyzeCostLimit,
+    int analyzeStatisticsTarget) {
   public static final Duration DEFAULT_STEP_PAUSE = Duration.ofMillis(100);
   public static final Duration DEFAULT_ANALYZE_COST_DELAY = Duration.ofMillis(2);
   public static final int DEFAULT_ANALYZE_COST_LIMIT = 200;
+  /**
+   * Coarse statistics, cheaply: a run analyzes a partition only where autovacuum leaves it without
+   * statistics (never analyzed, or autovacuum off), and a 3,000-row sample is plenty for the columns
+   * this fleet's queries filter on, while a 30,000-row one took 100-120 ms of a core per partition
+   * from the writers (docs/decisions.md, "A cheaper ANALYZE").
+   */
+  public static final int DEFAULT_ANALYZE_STATISTICS_TARGET = 10;
 
   public MaintenanceConfig {
     Check.positive("maintenance.interval", interval);
@@ -48,12 +59,17 @@ public record MaintenanceConfig(
     // PostgreSQL's own bounds for vacuum_cost_delay and vacuum_cost_limit
     Check.between("maintenance.analyzeCostDelay", analyzeCostDelay, Duration.ZERO, Duration.ofMillis(100));
     Check.between("maintenance.analyzeCostLimit", analyzeCostLimit, 1, 10_000);
+    Check.between("maintenance.analyzeStatisticsTarget", analyzeStatisticsTarget, 0, 10_000);
   }
 
-  /** With the default pacing: {@link #DEFAULT_STEP_PAUSE}, {@link #DEFAULT_ANALYZE_COST_DELAY}, {@link #DEFAULT_ANALYZE_COST_LIMIT}. */
+  /**
+   * With the default pacing: {@link #DEFAULT_STEP_PAUSE}, {@link #DEFAULT_ANALYZE_COST_DELAY},
+   * {@link #DEFAULT_ANALYZE_COST_LIMIT}, {@link #DEFAULT_ANALYZE_STATISTICS_TARGET}.
+   */
   public MaintenanceConfig(Duration interval, Duration leaseTimeout, Duration lockTimeout, int monthsAhead, int daysAhead,
       int executionsRetentionMonths, int outboxRetentionDays, int inboxRetentionDays) {
     this(interval, leaseTimeout, lockTimeout, monthsAhead, daysAhead, executionsRetentionMonths, outboxRetentionDays,
-        inboxRetentionDays, DEFAULT_STEP_PAUSE, DEFAULT_ANALYZE_COST_DELAY, DEFAULT_ANALYZE_COST_LIMIT);
+        inboxRetentionDays, DEFAULT_STEP_PAUSE, DEFAULT_ANALYZE_COST_DELAY, DEFAULT_ANALYZE_COST_LIMIT,
+        DEFAULT_ANALYZE_STATISTICS_TARGET);
   }
 }

@@ -29,7 +29,8 @@ public final class MaintenanceSql {
              set_config('idle_in_transaction_session_timeout', $2, true),
              set_config('statement_timeout', $3, true),
              set_config('vacuum_cost_delay', $4, true),
-             set_config('vacuum_cost_limit', $5, true)
+             set_config('vacuum_cost_limit', $5, true),
+             set_config('default_statistics_target', coalesce(nullif($6, '0'), current_setting('default_statistics_target')), true)
       """;
 
   /** {@code $1} the lock key; true when taken. Released by commit or rollback. */
