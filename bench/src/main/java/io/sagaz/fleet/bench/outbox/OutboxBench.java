@@ -14,8 +14,10 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -269,29 +271,43 @@ public final class OutboxBench {
     TestDatabase db = PostgresFixture.shared().createMigratedDatabase();
     String topic = KafkaFixture.uniqueTopic("bench-latency");
     kafka.createTopic(topic, 8, java.util.Map.of("message.timestamp.type", "LogAppendTime"));
-    Samples appended = new Samples();
-    Samples read = new Samples();
+    // event id -> {read at (nanoTime), appended at (epoch micros)}, matched with the commit times after
+    // the run: the consumer can see an event before its writer's commit callback has run
+    Map<String, long[]> arrivals = new ConcurrentHashMap<>();
     AtomicBoolean stop = new AtomicBoolean();
     try (BenchNode node = new BenchNode(db, BenchNode.outbox(OutboxConfig.Relay.KAFKA, POLLERS, BATCH),
         kafka.bootstrapServers(), "amqp://unused@127.0.0.1:9", "unused", POLLERS * 2 + 2);
         Writers writers = new Writers(node.vertx, db, topic, WRITER_POOL, Writers.Style.ONE_ROUND_TRIP)) {
-      Thread consumer = new Thread(() -> consume(kafka, topic, writers, appended, read, stop), "latency-consumer");
+      Thread consumer = new Thread(() -> consume(kafka, topic, arrivals, stop), "latency-consumer");
       consumer.start();
       writers.openLoop(rate, System.nanoTime() + Duration.ofSeconds(WARMUP).toNanos()); // not measured
       waitFor(node::published, writers.committed.get(), Duration.ofSeconds(60), "latency warm-up");
       Thread.sleep(500);
-      appended.reset();
-      read.reset();
+      arrivals.clear();
       writers.trackLatency(true);
       writers.openLoop(rate, System.nanoTime() + Duration.ofSeconds(SECONDS).toNanos());
       writers.trackLatency(false);
-      long expected = writers.commitTimes.size();
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (read.count() < expected && System.nanoTime() < deadline) {
+      while (!arrivals.keySet().containsAll(writers.commitTimes.keySet()) && System.nanoTime() < deadline) {
         Thread.sleep(50);
       }
       stop.set(true);
       consumer.join();
+      Samples appended = new Samples();
+      Samples read = new Samples();
+      long missing = 0;
+      for (var e : writers.commitTimes.entrySet()) {
+        long[] arrival = arrivals.get(e.getKey());
+        if (arrival == null) {
+          missing++;
+        } else {
+          read.add((arrival[0] - e.getValue()[0]) / 1_000);
+          appended.add(arrival[1] - e.getValue()[1]);
+        }
+      }
+      if (missing > 0) {
+        System.out.printf("latency: %,d of %,d committed events never reached the consumer within 60 s%n", missing, writers.commitTimes.size());
+      }
       var publish = node.meters.get("outbox.publish.duration").timer();
       var claims = node.meters.get("outbox.claim.size").summary();
       System.out.printf("latency: %,d events at %,.0f/s measured; relay hand-off to ack: mean %.1f ms, max %.1f ms over %,d; "
@@ -322,10 +338,6 @@ public final class OutboxBench {
       return n.get();
     }
 
-    void reset() {
-      n.set(0);
-    }
-
     /** p50, p99 and max in milliseconds. */
     double[] percentiles() {
       long[] sorted = Arrays.copyOf(micros, (int) Math.min(n.get(), micros.length));
@@ -334,7 +346,7 @@ public final class OutboxBench {
     }
   }
 
-  private static void consume(KafkaFixture kafka, String topic, Writers writers, Samples appended, Samples read, AtomicBoolean stop) {
+  private static void consume(KafkaFixture kafka, String topic, Map<String, long[]> arrivals, AtomicBoolean stop) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-" + UUID.randomUUID());
@@ -349,12 +361,10 @@ public final class OutboxBench {
         for (var r : c.poll(Duration.ofMillis(100))) {
           long now = System.nanoTime();
           var h = r.headers().lastHeader("event_id");
-          long[] committed = h == null ? null : writers.commitTimes.get(new String(h.value(), StandardCharsets.UTF_8));
-          if (committed != null) {
-            read.add((now - committed[0]) / 1_000);
+          if (h != null) {
             // LogAppendTime is whole milliseconds, truncated: count the append at the end of its
             // millisecond, so the figure is an upper bound, never flattering by up to 1 ms.
-            appended.add((r.timestamp() + 1) * 1_000 - committed[1]);
+            arrivals.putIfAbsent(new String(h.value(), StandardCharsets.UTF_8), new long[] {now, (r.timestamp() + 1) * 1_000});
           }
         }
       }
