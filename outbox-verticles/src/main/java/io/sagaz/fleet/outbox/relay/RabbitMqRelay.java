@@ -88,13 +88,15 @@ public final class RabbitMqRelay implements Relay {
       return;
     }
     if (gen != generation.get()) {
-      IllegalStateException notSent = new IllegalStateException("not sent: the poller abandoned its batch at the attempt timeout");
-      promises.subList(from, records.size()).forEach(p -> p.tryFail(notSent));
+      abandoned(promises.subList(from, records.size()));
       return;
     }
     int to = Math.min(records.size(), from + config.confirmWindow());
     vertx.executeBlocking(() -> {
       Channel ch = ensureChannel();
+      if (gen != generation.get()) {
+        return false; // abandoned while the connection was (re)made, which can take longer than the attempt
+      }
       for (int i = from; i < to; i++) {
         OutboxRecord r = records.get(i);
         String messageId = r.eventId().toString();
@@ -104,7 +106,7 @@ public final class RabbitMqRelay implements Relay {
         byMessageId.put(messageId, p);
         ch.basicPublish(config.exchange(), r.topic(), true, properties(r), r.payloadJson().getBytes(StandardCharsets.UTF_8));
       }
-      return null;
+      return true;
     }).onFailure(e -> {
       // No channel (the broker refused or dropped the connection) is an outage; a publish that failed
       // on an open channel is this batch's own failure.
@@ -117,8 +119,19 @@ public final class RabbitMqRelay implements Relay {
         closeQuietly();
         return null;
       });
-    }).onSuccess(v -> Future.join(promises.subList(from, to).stream().map(Promise::future).toList())
-        .onComplete(ar -> publishWindow(records, promises, to, gen)));
+    }).onSuccess(sent -> {
+      if (!sent) {
+        abandoned(promises.subList(from, records.size()));
+        return;
+      }
+      Future.join(promises.subList(from, to).stream().map(Promise::future).toList())
+          .onComplete(ar -> publishWindow(records, promises, to, gen));
+    });
+  }
+
+  private static void abandoned(List<Promise<Void>> notSent) {
+    IllegalStateException e = new IllegalStateException("not sent: the poller abandoned its batch at the attempt timeout");
+    notSent.forEach(p -> p.tryFail(e));
   }
 
   private static AMQP.BasicProperties properties(OutboxRecord r) {
