@@ -218,50 +218,31 @@ final class OutboxPoller extends VerticleBase implements Wakeups.Wakeable, Relay
       window.tryComplete();
     }));
     return window.future().compose(v -> {
-      if (acks.stream().anyMatch(ack -> !ack.isComplete())) {
+      // One look at each ack (null = acknowledged): broker callbacks may still complete them on
+      // their own threads, and every decision below must see the same answers.
+      String noAcknowledgement = "no acknowledgement from the broker within " + attemptTimeout.toMillis() + " ms";
+      TimeoutException timedOut = new TimeoutException(noAcknowledgement);
+      List<Throwable> answers = acks.stream().map(ack -> ack.succeeded() ? null : ack.failed() ? ack.cause() : timedOut).toList();
+      if (answers.contains(timedOut)) {
         relay.abandon(); // those events go back to be claimed again: the relay must not send them late
       }
-      if (acks.stream().allMatch(OutboxPoller::noAnswer)) {
-        // The broker is not there, or answers nothing: an outage. The rest of the batch is released
+      if (answers.stream().allMatch(a -> a == timedOut || a instanceof RelayTimeoutException || a instanceof RelayUnavailableException)) {
+        // No event got an answer (none by the attempt timeout, the relay's own timeout, or no broker
+        // to reach): the broker is not there, or hung, which is an outage, not an attempt of these
+        // events; in a window with any answer they are failed attempts. The rest of the batch is released
         // with this window instead of being sent after it (more waiting if the broker is gone, more
         // duplicates if it only stalled).
-        Throwable outage = outage(acks);
+        Throwable outage = answers.stream().filter(RelayUnavailableException.class::isInstance).findFirst()
+            .orElseGet(() -> new RelayUnavailableException(noAcknowledgement + " for any of the " + answers.size() + " events sent",
+                answers.get(0)));
         while (outcomes.size() < records.size()) {
           outcomes.add(outage);
         }
         return Future.succeededFuture(outcomes);
       }
-      TimeoutException timedOut = new TimeoutException(noAcknowledgement());
-      for (Future<Void> ack : acks) {
-        outcomes.add(ack.succeeded() ? null : ack.failed() ? ack.cause() : timedOut);
-      }
+      outcomes.addAll(answers);
       return publish(records, to, outcomes);
     });
-  }
-
-  /**
-   * Whether the broker gave no answer for this event: none by the attempt timeout, a relay's own
-   * timeout ({@link RelayTimeoutException}), or an unreachable broker. A window of only such events
-   * is an outage (hung, or RabbitMQ blocking publishers on a memory or disk alarm, or gone), which
-   * counts no attempt; in a window with any answer they are failed attempts, each its own.
-   */
-  private static boolean noAnswer(Future<Void> ack) {
-    return !ack.isComplete() || ack.cause() instanceof RelayTimeoutException || ack.cause() instanceof RelayUnavailableException;
-  }
-
-  private RelayUnavailableException outage(List<Future<Void>> acks) {
-    for (Future<Void> ack : acks) {
-      if (ack.cause() instanceof RelayUnavailableException unreachable) {
-        return unreachable;
-      }
-    }
-    Throwable cause = acks.stream().map(Future::cause).filter(java.util.Objects::nonNull).findFirst()
-        .orElseGet(() -> new TimeoutException(noAcknowledgement()));
-    return new RelayUnavailableException(noAcknowledgement() + " for any of the " + acks.size() + " events sent", cause);
-  }
-
-  private String noAcknowledgement() {
-    return "no acknowledgement from the broker within " + attemptTimeout.toMillis() + " ms";
   }
 
   private void logFailures(List<Throwable> outcomes) {
