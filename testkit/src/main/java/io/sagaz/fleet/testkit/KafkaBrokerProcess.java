@@ -61,10 +61,6 @@ record KafkaBrokerProcess(Process process, Path log, String bootstrap) implement
     }
   }
 
-  String bootstrapServers() {
-    return bootstrap;
-  }
-
   /** Closes the child's standard input (it stops its broker and exits), then waits up to 30 s. */
   @Override
   public void close() {
