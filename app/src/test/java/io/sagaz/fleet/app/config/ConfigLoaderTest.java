@@ -132,7 +132,7 @@ class ConfigLoaderTest {
     SagazConfig defaults = load("", Map.of(), Map.of());
     assertThat(defaults.maintenance().stepPause()).isEqualTo(Duration.ofMillis(100));
     assertThat(defaults.maintenance().analyzeCostDelay()).isEqualTo(Duration.ofMillis(2));
-    assertThat(defaults.maintenance().analyzeCostLimit()).isEqualTo(200);
+    assertThat(defaults.maintenance().analyzeCostLimit()).isEqualTo(50);
     assertThat(defaults.maintenance().analyzeStatisticsTarget()).isEqualTo(10);
 
     SagazConfig unpaced = load("maintenance:\n  stepPause: 0ms\n  analyzeCostDelay: 0ms\n", Map.of(), Map.of());

@@ -28,7 +28,8 @@ import java.util.TreeMap;
  * java -cp bench/target/classes:$(cat bench/target/cp.txt) io.sagaz.fleet.bench.maintenance.MaintenanceRunBench [runs] [writers]
  * </pre>
  * {@code -Dbench.steps=true} also prints, for each run under load, each step's duration and what the
- * writers due during it and during the pause after it saw.
+ * writers due during it and during the pause after it saw; {@code -Dbench.perRun=true} each run's own
+ * writer p99 before and during it (how noisy the control windows were).
  *
  * <p>Runs on {@code SAGAZ_BENCH_PG_URL} ({@code postgresql://user@host:port/postgres}; a scratch database
  * is created and dropped) or, when unset, on an embedded PostgreSQL 17.
@@ -38,6 +39,7 @@ public final class MaintenanceRunBench {
   private static final double LOAD_FRACTION = 0.8;
   private static final boolean AS_FUNCTION = "function".equals(System.getProperty("bench.run", "node"));
   private static final boolean STEPS = Boolean.getBoolean("bench.steps");
+  private static final boolean PER_RUN = Boolean.getBoolean("bench.perRun");
 
   private final BenchDatabase bench;
   private final Connection connection;
@@ -147,6 +149,12 @@ public final class MaintenanceRunBench {
         during.add(load.latencies(t0, t1));
         stallsBefore[i] = load.longestStall(c0, t0) / 1e6;
         stallsDuring[i] = load.longestStall(t0, t1) / 1e6;
+        if (PER_RUN) {
+          long[] cw = control.get(i);
+          long[] dw = during.get(i);
+          System.out.printf(Locale.ROOT, "  run %d: %.0f ms, writers' p99 %.1f ms before, %.1f ms during; max %.1f / %.1f ms%n", i, millis[i],
+              percentile(cw, 0.99) / 1e6, percentile(dw, 0.99) / 1e6, percentile(cw, 1.0) / 1e6, percentile(dw, 1.0) / 1e6);
+        }
         if (STEPS && lastRun != null) {
           printSteps(load, t0, t1);
         }
