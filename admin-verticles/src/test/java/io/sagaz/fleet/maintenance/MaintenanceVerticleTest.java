@@ -63,8 +63,7 @@ class MaintenanceVerticleTest {
   @Test
   void leadershipRunKeepsPartitionsAheadAndCleansTheInboxAndIsRecorded() {
     LocalDate today = LocalDate.now(ZoneOffset.UTC);
-    assertThat(partitions("saga_outbox_" + String.format("y%04dm%02dd%02d", today.plusDays(7).getYear(),
-        today.plusDays(7).getMonthValue(), today.plusDays(7).getDayOfMonth()))).isEqualTo(1);
+    assertThat(partitions(outboxPartition(today.plusDays(7)))).isEqualTo(1);
     assertThat(queryLong(db, "SELECT count(*) FROM consumer_inbox")).isEqualTo(1);
     assertThat(queryLong(db, "SELECT count(*) FROM partition_maintenance_runs r, jsonb_array_elements(r.actions) a"
         + " WHERE a->>'action' = 'cleanup' AND a->>'detail' LIKE 'deleted 1 rows%'")).isEqualTo(1);
@@ -82,6 +81,27 @@ class MaintenanceVerticleTest {
     assertThat(queryLong(db, "SELECT count(*) FROM partition_maintenance_runs WHERE trigger = 'api' AND status = 'succeeded'"
         + " AND id = " + reply.getLong("runId"))).isEqualTo(1);
     assertThat(registry.scrape()).contains("sagaz_partition_maintenance_duration_seconds_count 2");
+  }
+
+  @Test
+  void aRunCreatesEachMissingPartitionAndLeavesAPeriodCoveredUnderAnotherNameAlone() throws Exception {
+    LocalDate today = LocalDate.now(ZoneOffset.UTC);
+    String gap = outboxPartition(today.plusDays(3));
+    String renamed = outboxPartition(today.plusDays(5));
+    execute(db, "DROP TABLE " + gap);
+    execute(db, "ALTER TABLE " + renamed + " RENAME TO outbox_by_hand");
+
+    JsonObject reply = request(Addresses.MAINTENANCE_RUN, new JsonObject());
+
+    assertThat(reply.getJsonArray("actions").stream().map(JsonObject.class::cast)
+        .filter(a -> "created".equals(a.getString("action"))).map(a -> a.getString("partition"))).containsExactly(gap);
+    assertThat(partitions(gap)).isEqualTo(1);
+    assertThat(partitions(renamed)).isZero();
+    assertThat(partitions("outbox_by_hand")).isEqualTo(1);
+  }
+
+  private static String outboxPartition(LocalDate day) {
+    return String.format("saga_outbox_y%04dm%02dd%02d", day.getYear(), day.getMonthValue(), day.getDayOfMonth());
   }
 
   @Test

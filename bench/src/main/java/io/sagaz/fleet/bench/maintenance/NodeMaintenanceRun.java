@@ -1,6 +1,7 @@
 package io.sagaz.fleet.bench.maintenance;
 
 import io.sagaz.fleet.core.config.MaintenanceConfig;
+import io.sagaz.fleet.core.partition.DateRange;
 import io.sagaz.fleet.core.partition.PartitionWindow;
 import io.sagaz.fleet.core.partition.PartitionedTable;
 import java.sql.Connection;
@@ -11,18 +12,21 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * A full maintenance run as the maintenance leader performs it (admin-verticles {@code MaintenanceJobs}),
- * each step its own short transaction: create what is missing ahead per table, drop each expired
+ * each step its own short transaction: create each missing partition ahead, drop each expired
  * partition alone (a drop locks its whole table, so each holds it for milliseconds), then
  * {@code maintain_all_partitions} for what is left and the inbox retention, paced as the node paces
  * them with its default {@link MaintenanceConfig}: a pause between steps, ANALYZE throttled by
- * {@code vacuum_cost_delay} and sampled at {@code maintenance.analyzeStatisticsTarget}
- * ({@code -Dbench.statisticsTarget=N} to compare another; 0 = the server's). The fencing the node adds around each step (lease check, advisory lock)
+ * {@code vacuum_cost_delay} / {@code vacuum_cost_limit} ({@code -Dbench.costLimit=N} to compare another
+ * limit) and sampled at {@code maintenance.analyzeStatisticsTarget} ({@code -Dbench.statisticsTarget=N}
+ * to compare another; 0 = the server's). The fencing the node adds around each step (lease check, advisory lock)
  * is a few cheap statements and is left out.
  */
 final class NodeMaintenanceRun {
@@ -42,16 +46,20 @@ final class NodeMaintenanceRun {
     connection.setAutoCommit(true);
     try (Statement st = connection.createStatement()) {
       st.execute("SET vacuum_cost_delay = '" + MaintenanceConfig.DEFAULT_ANALYZE_COST_DELAY.toMillis() + "ms'");
-      st.execute("SET vacuum_cost_limit = " + MaintenanceConfig.DEFAULT_ANALYZE_COST_LIMIT);
+      st.execute("SET vacuum_cost_limit = " + Integer.getInteger("bench.costLimit", MaintenanceConfig.DEFAULT_ANALYZE_COST_LIMIT));
       int target = Integer.getInteger("bench.statisticsTarget", MaintenanceConfig.DEFAULT_ANALYZE_STATISTICS_TARGET);
       st.execute(target == 0 ? "RESET default_statistics_target" : "SET default_statistics_target = " + target);
     }
     first = true;
     steps.clear();
     Map<String, Integer> actions = new TreeMap<>();
+    Set<String> existing = existing();
     for (PartitionedTable t : PartitionedTable.values()) {
-      count(actions, "SELECT * FROM create_partitions(?, ?, ?)", t.tableName(),
-          Date.valueOf(t.period().start(today)), Date.valueOf(window.lastAhead(t, today)));
+      for (LocalDate start : t.partitionStarts(new DateRange(t.period().start(today), window.lastAhead(t, today)))) {
+        if (!existing.contains(t.partitionName(start))) {
+          count(actions, "SELECT * FROM create_partitions(?, ?, ?)", t.tableName(), Date.valueOf(start), Date.valueOf(start));
+        }
+      }
     }
     for (Object[] expired : expired(today)) {
       count(actions, "SELECT * FROM drop_partitions_older_than(?, ?)", expired);
@@ -63,6 +71,17 @@ final class NodeMaintenanceRun {
       ps.execute();
     }
     return actions;
+  }
+
+  /** The names of the partitions there are, as the node reads them from get_partition_statistics(). */
+  private Set<String> existing() throws SQLException {
+    Set<String> out = new HashSet<>();
+    try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SELECT partition_name FROM get_partition_statistics()")) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
   }
 
   /** (table, range end) of every partition past retention, oldest first, as the node finds them. */
