@@ -9,19 +9,26 @@ import com.rabbitmq.client.GetResponse;
 import io.sagaz.fleet.client.Addresses;
 import io.sagaz.fleet.client.outbox.OutboxEvent;
 import io.sagaz.fleet.core.config.OutboxConfig;
+import io.sagaz.fleet.core.config.RabbitMqConfig;
+import io.sagaz.fleet.core.outbox.OutboxRecord;
+import io.sagaz.fleet.outbox.relay.RabbitMqRelay;
 import io.sagaz.fleet.testkit.PostgresFixture;
 import io.sagaz.fleet.testkit.RabbitMqFixture;
 import io.sagaz.fleet.testkit.TcpProxy;
 import io.sagaz.fleet.testkit.TestDatabase;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** Against a real RabbitMQ: mandatory returns and topic-exchange routing are RabbitMQ behaviour. */
@@ -190,6 +197,43 @@ class RabbitMqRelayTest {
       q.drain();
       assertThat(q.deliveries - q.ids.size()).as("events delivered twice").isBetween(1, confirmWindow);
     });
+  }
+
+  /**
+   * Connecting can outlast the poller's attempt timeout (a broker slow to answer its handshake). A
+   * publish the poller abandoned meanwhile must send nothing once the connection is up: the poller has
+   * already given those events back, and whoever claims them next sends them again.
+   */
+  @Test
+  void aPublishAbandonedWhileTheRelayConnectsSendsNothing() throws Exception {
+    RabbitMqFixture rabbit = RabbitMqFixture.rabbitMq();
+    URI real = URI.create(rabbit.uri());
+    String exchange = "sagaz.test." + UUID.randomUUID();
+    Vertx vertx = Vertx.vertx();
+    try (TcpProxy proxy = new TcpProxy(real.getHost(), real.getPort() < 0 ? 5672 : real.getPort());
+        Queue q = new Queue(rabbit, exchange, "orders.connect")) {
+      String viaProxy = "amqp://" + real.getUserInfo() + "@127.0.0.1:" + proxy.port();
+      RabbitMqRelay relay = new RabbitMqRelay(vertx, new RabbitMqConfig(viaProxy, exchange, 256));
+      proxy.stall(); // the relay's first publish connects, and its handshake hangs
+      List<Future<Void>> sent = relay.publish(records("orders.connect", 10));
+      assertThat(TestNode.await(Duration.ofMillis(500), () -> sent.stream().anyMatch(Future::isComplete))).isFalse();
+
+      relay.abandon();
+      proxy.restore();
+
+      assertThat(TestNode.await(Duration.ofSeconds(15), () -> sent.stream().allMatch(Future::isComplete))).isTrue();
+      assertThat(sent).allSatisfy(f -> assertThat(f.cause()).hasMessageContaining("abandoned"));
+      TestNode.await(Duration.ofSeconds(1), () -> false); // anything published would be routed by now
+      assertThat(q.drain()).isEmpty();
+      relay.close().await();
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  private static List<OutboxRecord> records(String topic, int n) {
+    return IntStream.range(0, n).mapToObj(i -> new OutboxRecord(i + 1, OffsetDateTime.now(), UUID.randomUUID(), null,
+        "order", "o-" + i, "OrderPlaced", topic, "{\"n\": " + i + "}", null, 0)).toList();
   }
 
   private interface ProxiedBroker {
