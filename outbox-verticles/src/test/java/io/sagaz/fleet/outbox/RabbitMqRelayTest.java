@@ -210,25 +210,36 @@ class RabbitMqRelayTest {
     URI real = URI.create(rabbit.uri());
     String exchange = "sagaz.test." + UUID.randomUUID();
     Vertx vertx = Vertx.vertx();
-    try (TcpProxy proxy = new TcpProxy(real.getHost(), real.getPort() < 0 ? 5672 : real.getPort());
-        Queue q = new Queue(rabbit, exchange, "orders.connect")) {
-      String viaProxy = "amqp://" + real.getUserInfo() + "@127.0.0.1:" + proxy.port();
-      RabbitMqRelay relay = new RabbitMqRelay(vertx, new RabbitMqConfig(viaProxy, exchange, 256));
-      proxy.stall(); // the relay's first publish connects, and its handshake hangs
-      List<Future<Void>> sent = relay.publish(records("orders.connect", 10));
-      assertThat(TestNode.await(Duration.ofMillis(500), () -> sent.stream().anyMatch(Future::isComplete))).isFalse();
+    try (TcpProxy proxy = proxyTo(real); Queue q = new Queue(rabbit, exchange, "orders.connect")) {
+      RabbitMqRelay relay = new RabbitMqRelay(vertx, new RabbitMqConfig(uriVia(real, proxy), exchange, 256));
+      try {
+        proxy.stall(); // the relay's first publish connects, and its handshake hangs
+        List<Future<Void>> sent = relay.publish(records("orders.connect", 10));
+        assertThat(TestNode.await(Duration.ofMillis(500), () -> sent.stream().anyMatch(Future::isComplete))).isFalse();
 
-      relay.abandon();
-      proxy.restore();
+        relay.abandon();
+        proxy.restore();
 
-      assertThat(TestNode.await(Duration.ofSeconds(15), () -> sent.stream().allMatch(Future::isComplete))).isTrue();
-      assertThat(sent).allSatisfy(f -> assertThat(f.cause()).hasMessageContaining("abandoned"));
-      TestNode.await(Duration.ofSeconds(1), () -> false); // anything published would be routed by now
-      assertThat(q.drain()).isEmpty();
-      relay.close().await();
+        assertThat(TestNode.await(Duration.ofSeconds(15), () -> sent.stream().allMatch(Future::isComplete))).isTrue();
+        assertThat(sent).allSatisfy(f -> assertThat(f.cause()).hasMessageContaining("abandoned"));
+        TestNode.await(Duration.ofSeconds(1), () -> false); // anything published would be routed by now
+        assertThat(q.drain()).isEmpty();
+      } finally {
+        relay.close().await();
+      }
     } finally {
       vertx.close().await();
     }
+  }
+
+  /** A proxy in front of the broker at {@code real}. */
+  private static TcpProxy proxyTo(URI real) {
+    return new TcpProxy(real.getHost(), real.getPort() < 0 ? 5672 : real.getPort());
+  }
+
+  /** The broker's URI, with its credentials, through {@code proxy}. */
+  private static String uriVia(URI real, TcpProxy proxy) {
+    return "amqp://" + real.getUserInfo() + "@127.0.0.1:" + proxy.port();
   }
 
   private static List<OutboxRecord> records(String topic, int n) {
@@ -246,10 +257,8 @@ class RabbitMqRelayTest {
     URI real = URI.create(rabbit.uri());
     String exchange = "sagaz.test." + UUID.randomUUID();
     TestDatabase db = PostgresFixture.shared().createMigratedDatabase();
-    try (TcpProxy proxy = new TcpProxy(real.getHost(), real.getPort() < 0 ? 5672 : real.getPort());
-        Queue q = new Queue(rabbit, exchange, topic)) {
-      String viaProxy = "amqp://" + real.getUserInfo() + "@127.0.0.1:" + proxy.port();
-      try (TestNode node = TestNode.start(db, TestNode.config("r3", outbox, null, viaProxy, exchange, confirmWindow))) {
+    try (TcpProxy proxy = proxyTo(real); Queue q = new Queue(rabbit, exchange, topic)) {
+      try (TestNode node = TestNode.start(db, TestNode.config("r3", outbox, null, uriVia(real, proxy), exchange, confirmWindow))) {
         test.run(db, proxy, q, node);
       }
     }
