@@ -10,7 +10,6 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import io.sagaz.fleet.core.partition.DateRange;
 import io.sagaz.fleet.core.partition.PartitionWindow;
 import io.sagaz.fleet.core.partition.PartitionedTable;
 import java.time.Instant;
@@ -48,18 +47,14 @@ final class MaintenanceJobs {
     PartitionWindow window = PartitionWindow.of(config);
     List<FencedRunner.Work> steps = new ArrayList<>();
     return statistics().map(stats -> {
-      Set<String> existing = stats.getJsonArray("partitions").stream().map(JsonObject.class::cast)
-          .map(p -> p.getString("partition")).collect(Collectors.toSet());
+      List<JsonObject> partitions = stats.getJsonArray("partitions").stream().map(JsonObject.class::cast).toList();
+      Set<String> existing = partitions.stream().map(p -> p.getString("partition")).collect(Collectors.toSet());
       for (PartitionedTable t : PartitionedTable.values()) {
-        // A period covered by a partition of another name is found by create_partitions, which then
-        // reports it as existing: the names only spare the run a step per partition already there.
-        t.partitionStarts(new DateRange(t.period().start(today), window.lastAhead(t, today))).stream()
-            .filter(start -> !existing.contains(t.partitionName(start)))
-            .forEach(start -> steps.add(create(t.tableName(), start, start)));
+        window.missingAhead(t, today, existing).forEach(start -> steps.add(create(t.tableName(), start, start)));
       }
       for (PartitionedTable t : PartitionedTable.values()) {
         LocalDate cutoff = window.retentionCutoff(t, today);
-        stats.getJsonArray("partitions").stream().map(JsonObject.class::cast)
+        partitions.stream()
             .filter(p -> t.tableName().equals(p.getString("table")) && !p.getBoolean("isDefault") && p.getString("to") != null)
             .map(p -> new Expired(p.getString("partition"), Instant.parse(p.getString("to")).atOffset(ZoneOffset.UTC).toLocalDate()))
             .filter(e -> !e.end().isAfter(cutoff))

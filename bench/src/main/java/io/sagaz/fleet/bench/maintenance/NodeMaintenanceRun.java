@@ -1,7 +1,6 @@
 package io.sagaz.fleet.bench.maintenance;
 
 import io.sagaz.fleet.core.config.MaintenanceConfig;
-import io.sagaz.fleet.core.partition.DateRange;
 import io.sagaz.fleet.core.partition.PartitionWindow;
 import io.sagaz.fleet.core.partition.PartitionedTable;
 import java.sql.Connection;
@@ -55,10 +54,8 @@ final class NodeMaintenanceRun {
     Map<String, Integer> actions = new TreeMap<>();
     Set<String> existing = existing();
     for (PartitionedTable t : PartitionedTable.values()) {
-      for (LocalDate start : t.partitionStarts(new DateRange(t.period().start(today), window.lastAhead(t, today)))) {
-        if (!existing.contains(t.partitionName(start))) {
-          count(actions, "SELECT * FROM create_partitions(?, ?, ?)", t.tableName(), Date.valueOf(start), Date.valueOf(start));
-        }
+      for (LocalDate start : window.missingAhead(t, today, existing)) {
+        count(actions, "SELECT * FROM create_partitions(?, ?, ?)", t.tableName(), Date.valueOf(start), Date.valueOf(start));
       }
     }
     for (Object[] expired : expired(today)) {

@@ -2,6 +2,8 @@ package io.sagaz.fleet.core.partition;
 
 import io.sagaz.fleet.core.config.MaintenanceConfig;
 import java.time.LocalDate;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Which partitions maintenance keeps, seen from a given day (UTC): the same arithmetic as
@@ -43,6 +45,17 @@ public record PartitionWindow(int monthsAhead, int daysAhead, int executionsRete
   /** First day of the last partition that must exist ahead of {@code today}. */
   public LocalDate lastAhead(PartitionedTable table, LocalDate today) {
     return table.period().plus(today, table.period() == PartitionPeriod.MONTH ? monthsAhead : daysAhead);
+  }
+
+  /**
+   * First days of the periods from today's to {@link #lastAhead} that have no partition of the seed
+   * name in {@code existing}, oldest first: what a run creates, one step each. A period covered by a
+   * partition of another name is listed too; {@code create_partitions} then reports it as existing.
+   */
+  public List<LocalDate> missingAhead(PartitionedTable table, LocalDate today, Set<String> existing) {
+    return table.partitionStarts(new DateRange(table.period().start(today), lastAhead(table, today))).stream()
+        .filter(start -> !existing.contains(table.partitionName(start)))
+        .toList();
   }
 
   /**

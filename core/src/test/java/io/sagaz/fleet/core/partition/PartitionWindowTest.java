@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sagaz.fleet.core.config.MaintenanceConfig;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class PartitionWindowTest {
@@ -23,6 +24,17 @@ class PartitionWindowTest {
   void theOutboxKeepsThirtyDaysAndCreatesSevenAhead() {
     assertThat(defaults.retentionCutoff(PartitionedTable.SAGA_OUTBOX, TODAY)).isEqualTo(LocalDate.of(2026, 10, 22));
     assertThat(defaults.lastAhead(PartitionedTable.SAGA_OUTBOX, TODAY)).isEqualTo(LocalDate.of(2026, 11, 28));
+  }
+
+  @Test
+  void missingAheadListsThePeriodsFromTodaysWithoutAPartitionOfTheSeedName() {
+    Set<String> existing = Set.of("saga_outbox_y2026m11d21", "saga_outbox_y2026m11d23", "saga_outbox_y2026m11d28",
+        "saga_executions_y2026m12");
+    assertThat(defaults.missingAhead(PartitionedTable.SAGA_OUTBOX, TODAY, existing)).containsExactly(
+        LocalDate.of(2026, 11, 22), LocalDate.of(2026, 11, 24), LocalDate.of(2026, 11, 25), LocalDate.of(2026, 11, 26),
+        LocalDate.of(2026, 11, 27));
+    assertThat(defaults.missingAhead(PartitionedTable.SAGA_EXECUTIONS, TODAY, existing)).containsExactly(
+        LocalDate.of(2026, 11, 1), LocalDate.of(2027, 1, 1), LocalDate.of(2027, 2, 1));
   }
 
   @Test
