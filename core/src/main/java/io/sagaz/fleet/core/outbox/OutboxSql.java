@@ -178,16 +178,7 @@ public final class OutboxSql {
    * $4 newest created_at, $5 max attempts, $6 bigint[] ids, $7 bigint[] delays in ms, $8 text[] errors.
    * Returns each row's id and new status.
    */
-  public static final String MARK_FAILED = """
-      UPDATE saga_outbox o
-         SET status = CASE WHEN o.attempts >= $5 THEN 'dead_letter' ELSE 'failed' END,
-             next_attempt_at = now() + f.delay_ms * interval '1 millisecond',
-             last_error = f.error, claimed_by = NULL, claimed_at = NULL
-        FROM unnest($6::bigint[], $7::bigint[], $8::text[]) AS f(id, delay_ms, error)
-       WHERE """ + FENCE + """
-         AND o.id = f.id
-      RETURNING o.id, o.status
-      """;
+  public static final String MARK_FAILED = markFailed("o.attempts", "claimed_by = NULL, claimed_at = NULL", FENCE, 5);
 
   /**
    * Gives back, fenced like the marks, status-claimed events whose broker could not be reached: the
@@ -221,17 +212,30 @@ public final class OutboxSql {
    * In the locked claim's transaction, as {@link #MARK_FAILED}: $1 oldest and $2 newest created_at,
    * $3 max attempts, $4 bigint[] ids, $5 bigint[] delays in ms, $6 text[] errors.
    */
-  public static final String MARK_FAILED_LOCKED = """
-      UPDATE saga_outbox o
-         SET status = CASE WHEN o.attempts + 1 >= $3 THEN 'dead_letter' ELSE 'failed' END,
-             attempts = o.attempts + 1,
-             next_attempt_at = now() + f.delay_ms * interval '1 millisecond',
-             last_error = f.error
-        FROM unnest($4::bigint[], $5::bigint[], $6::text[]) AS f(id, delay_ms, error)
-       WHERE """ + LOCKED + """
-         AND o.id = f.id
-      RETURNING o.id, o.status
-      """;
+  public static final String MARK_FAILED_LOCKED = markFailed("o.attempts + 1", "attempts = o.attempts + 1", LOCKED, 3);
+
+  /**
+   * The failed mark of either claim: to {@code dead_letter} once this attempt used up the budget,
+   * else to {@code failed} with its own delay; the error kept either way.
+   *
+   * @param attempt   this attempt's number in SQL: the ordered claim counted it already, the locked
+   *                  claim's mark counts it
+   * @param alsoSet   the claim's own bookkeeping (a status claim clears its token, a locked one stores
+   *                  the attempt)
+   * @param where     the claim's condition ({@link #FENCE} or {@link #LOCKED}), whose parameters come first
+   * @param maxParam  the number of the max-attempts parameter; the ids, delays and errors follow it
+   */
+  private static String markFailed(String attempt, String alsoSet, String where, int maxParam) {
+    return """
+        UPDATE saga_outbox o
+           SET status = CASE WHEN %1$s >= $%4$d THEN 'dead_letter' ELSE 'failed' END,
+               next_attempt_at = now() + f.delay_ms * interval '1 millisecond',
+               last_error = f.error, %2$s
+          FROM unnest($%5$d::bigint[], $%6$d::bigint[], $%7$d::text[]) AS f(id, delay_ms, error)
+         WHERE %3$s   AND o.id = f.id
+        RETURNING o.id, o.status
+        """.formatted(attempt, alsoSet, where, maxParam, maxParam + 1, maxParam + 2, maxParam + 3);
+  }
 
   /**
    * Claims older than the claim timeout belong to a poller that died or stalled: they count as a
