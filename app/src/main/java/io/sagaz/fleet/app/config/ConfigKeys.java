@@ -78,6 +78,16 @@ public final class ConfigKeys {
       key("maintenance.analyzeCostLimit", Type.INT, String.valueOf(MaintenanceConfig.DEFAULT_ANALYZE_COST_LIMIT)),
       key("maintenance.analyzeStatisticsTarget", Type.INT, String.valueOf(MaintenanceConfig.DEFAULT_ANALYZE_STATISTICS_TARGET)));
 
+  /**
+   * Key path -> the environment name the seed's deployment plan gives it (seeds/000, "Environment
+   * variables"), where that differs from the derived one. Accepted too: a node set up the seed's way
+   * would otherwise warn about an unknown variable and run on the embedded database. The derived name
+   * wins when both are set to the same value; different values are refused.
+   */
+  public static final Map<String, String> SEED_ENV_NAMES = Map.of(
+      "db.url", "SAGAZ_STORAGE_URL",
+      "db.analyticsUrl", "SAGAZ_ANALYTICS_URL");
+
   private static final Map<String, ConfigKey> BY_PATH = new LinkedHashMap<>();
 
   static {

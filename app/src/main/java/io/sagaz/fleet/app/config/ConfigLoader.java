@@ -60,9 +60,8 @@ public final class ConfigLoader {
       readYaml(DEFAULT_FILE, raw);
     }
     for (ConfigKey key : ConfigKeys.ALL) {
-      String v = env.get(key.envName());
-      if (v != null && key.type() != ConfigKey.Type.MAP) {
-        raw.set(key.path(), v, "env " + key.envName());
+      if (key.type() != ConfigKey.Type.MAP) {
+        readEnv(key, raw);
       }
     }
     overrides.forEach((path, value) -> {
@@ -72,12 +71,30 @@ public final class ConfigLoader {
     return ConfigBinder.bind(raw);
   }
 
+  private void readEnv(ConfigKey key, RawConfig raw) {
+    String seedName = ConfigKeys.SEED_ENV_NAMES.get(key.path());
+    String own = env.get(key.envName());
+    String seed = seedName == null ? null : env.get(seedName);
+    if (own != null && seed != null && !own.equals(seed)) {
+      // values not echoed: a database URL may carry a password
+      throw new ConfigException(key.path(), "set twice with different values, by " + key.envName()
+          + " and by " + seedName + " (the seed deployment plan's name for it); unset one of them");
+    }
+    if (own != null) {
+      raw.set(key.path(), own, "env " + key.envName());
+    } else if (seed != null) {
+      raw.set(key.path(), seed, "env " + seedName);
+    }
+  }
+
   /**
    * {@code SAGAZ_*} environment variables that match no key, e.g. a misspelt {@code SAGAZ_DB_ULR}. They
    * are not errors (other tools share the prefix) but worth a warning, since their value is ignored.
    */
   public List<String> unknownEnvironmentVariables() {
-    java.util.Set<String> known = ConfigKeys.ALL.stream().map(ConfigKey::envName).collect(Collectors.toSet());
+    java.util.Set<String> known = ConfigKeys.ALL.stream().map(ConfigKey::envName)
+        .collect(Collectors.toCollection(java.util.HashSet::new));
+    known.addAll(ConfigKeys.SEED_ENV_NAMES.values());
     return env.keySet().stream()
         .filter(k -> k.startsWith("SAGAZ_") && !k.startsWith("SAGAZ_TEST_"))
         .filter(k -> !known.contains(k) && !OTHER_ENV.contains(k))

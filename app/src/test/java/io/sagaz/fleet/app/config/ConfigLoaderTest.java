@@ -128,6 +128,28 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theSeedsDatabaseVariablesAreReadAndAConflictWithTheOwnNamesIsRefused() throws Exception {
+    Map<String, String> seed = Map.of(
+        "SAGAZ_STORAGE_URL", "postgresql://pgbouncer-rw:6432/sagaz",
+        "SAGAZ_ANALYTICS_URL", "postgresql://pgbouncer-ro:6432/sagaz");
+    ConfigLoader loader = new ConfigLoader(seed);
+    SagazConfig c = loader.load(null, Map.of());
+    assertThat(c.db().embedded()).isFalse();
+    assertThat(c.db().url()).contains("postgresql://pgbouncer-rw:6432/sagaz");
+    assertThat(c.db().analyticsUrl()).contains("postgresql://pgbouncer-ro:6432/sagaz");
+    assertThat(loader.unknownEnvironmentVariables()).isEmpty();
+
+    SagazConfig same = new ConfigLoader(Map.of("SAGAZ_STORAGE_URL", "postgresql://h:5432/a", "SAGAZ_DB_URL", "postgresql://h:5432/a"))
+        .load(null, Map.of());
+    assertThat(same.db().url()).contains("postgresql://h:5432/a");
+
+    ConfigException conflict = configError(() -> new ConfigLoader(Map.of(
+        "SAGAZ_STORAGE_URL", "postgresql://u:secret@h:5432/a", "SAGAZ_DB_URL", "postgresql://h:5432/b")).load(null, Map.of()));
+    assertThat(conflict.key()).isEqualTo("db.url");
+    assertThat(conflict.getMessage()).contains("SAGAZ_DB_URL", "SAGAZ_STORAGE_URL").doesNotContain("secret");
+  }
+
+  @Test
   void maintenancePacingHasDefaultsAndOutOfRangeValuesAreRefusedNamingTheKey() throws Exception {
     SagazConfig defaults = load("", Map.of(), Map.of());
     assertThat(defaults.maintenance().stepPause()).isEqualTo(Duration.ofMillis(100));
