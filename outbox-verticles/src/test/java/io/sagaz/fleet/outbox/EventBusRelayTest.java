@@ -156,6 +156,32 @@ class EventBusRelayTest {
     }
   }
 
+  /**
+   * The pollers claim only within {@code outbox.lookbackDays} (7 here): a dead letter written ten days
+   * ago, replayed, must still be delivered, in either ordering.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(OutboxConfig.Ordering.class)
+  void aDeadLetterOlderThanTheLookbackIsDeliveredOnceReplayed(OutboxConfig.Ordering ordering) {
+    TestDatabase db = PostgresFixture.shared().createMigratedDatabase();
+    OutboxConfig outbox = TestNode.outbox(OutboxConfig.Relay.EVENTBUS, ordering, 2, 3);
+    try (TestNode node = TestNode.start(db, TestNode.config("e6", outbox, null, null, null))) {
+      Set<String> delivered = consumeAndAck(node, "refunds");
+      UUID old = UUID.randomUUID();
+      TestNode.exec(db, "INSERT INTO saga_outbox (event_id, aggregate_type, aggregate_id, event_type, topic, payload, status,"
+          + " attempts, last_error, created_at) VALUES ('" + old + "', 'order', 'o-1', 'RefundIssued', 'refunds', '{}',"
+          + " 'dead_letter', 3, 'consumer failed', now() - interval '10 days')");
+      assertThat(TestNode.await(Duration.ofSeconds(2), () -> !delivered.isEmpty())).as("a dead letter is not claimed").isFalse();
+
+      JsonObject replay = node.vertx.eventBus().<JsonObject>request(Addresses.OUTBOX_REPLAY, new JsonObject().put("version", 1)
+          .put("ids", new JsonArray().add(old.toString()))).await().body();
+      assertThat(replay.getInteger("replayed")).isEqualTo(1);
+      assertThat(TestNode.await(Duration.ofSeconds(20), () -> delivered.contains(old.toString()))).isTrue();
+      assertThat(TestNode.await(Duration.ofSeconds(10), () -> count(db, "status = 'sent' AND replay_count = 1"
+          + " AND created_at > now() - interval '1 hour'") == 1)).as("sent from today's partition").isTrue();
+    }
+  }
+
   @Test
   void stoppingDrainsTheBatchInFlight() {
     TestDatabase db = PostgresFixture.shared().createMigratedDatabase();

@@ -284,10 +284,16 @@ public final class OutboxSql {
        LIMIT $3
       """;
 
+  /**
+   * A replayed event starts over as a new one: pending, no attempts, and {@code created_at} now, which
+   * moves it into today's partition. The pollers claim only within {@code outbox.lookbackDays}, so a
+   * dead letter older than that would otherwise stay pending and never be claimed; and its old
+   * partition, which retention keeps while it holds the dead letter, can go.
+   */
   private static final String REPLAY_SET = """
       UPDATE saga_outbox
          SET status = 'pending', attempts = 0, next_attempt_at = now(), replay_count = replay_count + 1,
-             claimed_by = NULL, claimed_at = NULL
+             claimed_by = NULL, claimed_at = NULL, created_at = now()
        WHERE status = 'dead_letter'
       """;
 

@@ -2,6 +2,7 @@ package io.sagaz.fleet.core.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sagaz.fleet.core.outbox.OutboxSql;
 import io.sagaz.fleet.core.partition.PartitionedTable;
 import io.sagaz.fleet.testkit.PostgresFixture;
 import java.sql.SQLException;
@@ -175,10 +176,11 @@ class PartitionFunctionsTest {
       insertOutbox(db, old, "sent", 4);
       insertOutbox(db, old, "dead_letter", 1);
 
+      String range = " in [" + old + ", " + old.plusDays(1) + ") (";
       List<Map<String, Object>> first = db.rows("SELECT * FROM maintain_all_partitions()");
       assertThat(first).filteredOn(r -> partition.equals(r.get("partition_name"))).singleElement().satisfies(r -> {
         assertThat(r.get("action")).isEqualTo("kept");
-        assertThat(r.get("detail")).asString().startsWith("3 unsent rows (pending, claimed or failed)");
+        assertThat(r.get("detail")).isEqualTo("4 unsent rows" + range + "3 pending, claimed or failed; 1 dead letters: replay or delete them); not dropped");
       });
       assertThat(db.count("SELECT count(*) FROM " + partition)).isEqualTo(8);
       assertThat(db.rows("SELECT * FROM drop_partitions_older_than('saga_outbox', '" + old.plusDays(1) + "')"))
@@ -187,13 +189,22 @@ class PartitionFunctionsTest {
       db.exec("UPDATE saga_outbox SET status = 'sent' WHERE created_at < '" + old.plusDays(1) + "' AND status <> 'failed'");
       assertThat(db.rows("SELECT * FROM drop_partitions_older_than('saga_outbox', '" + old.plusDays(1) + "')"))
           .extracting(r -> r.get("action") + " " + r.get("detail")).containsExactly(
-              "kept 1 unsent rows (pending, claimed or failed) in [" + old + ", " + old.plusDays(1) + "); not dropped");
+              "kept 1 unsent rows" + range + "1 pending, claimed or failed; 0 dead letters: replay or delete them); not dropped");
 
-      // failed rows are unsent too; once delivered (or given up as dead letters) the partition goes.
+      // A dead letter is not delivered either: an operator may still replay it.
       db.exec("UPDATE saga_outbox SET status = 'dead_letter' WHERE status = 'failed'");
+      assertThat(db.rows("SELECT * FROM drop_partitions_older_than('saga_outbox', '" + old.plusDays(1) + "')"))
+          .extracting(r -> r.get("action") + " " + r.get("detail")).containsExactly(
+              "kept 1 unsent rows" + range + "0 pending, claimed or failed; 1 dead letters: replay or delete them); not dropped");
+
+      // Replayed, it moves into today's partition, pending; the old partition goes at the next run.
+      String replayAll = OutboxSql.REPLAY_BY_FILTER.replace("$1", "NULL").replace("$2", "NULL").replace("$3", "NULL");
+      assertThat(db.rows("WITH r AS (" + replayAll + ") SELECT event_id FROM r")).hasSize(1);
+      assertThat(db.count("SELECT count(*) FROM saga_outbox WHERE status = 'pending' AND created_at >= '" + db.today() + "'")).isEqualTo(1);
       List<Map<String, Object>> last = db.rows("SELECT * FROM maintain_all_partitions()");
       assertThat(summary(last, "saga_outbox")).contains("dropped " + partition);
       assertThat(db.partitions("saga_outbox")).doesNotContain(partition);
+      assertThat(db.count("SELECT count(*) FROM saga_outbox WHERE status = 'pending'")).isEqualTo(1);
     }
   }
 
