@@ -2,6 +2,7 @@ package io.sagaz.fleet.maintenance;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sagaz.fleet.client.Addresses;
+import io.sagaz.fleet.client.MessageBodies;
 import io.sagaz.fleet.core.config.MaintenanceConfig;
 import io.sagaz.fleet.core.failure.FailureCode;
 import io.sagaz.fleet.core.maintenance.LeaseSql;
@@ -39,7 +40,7 @@ public final class MaintenanceVerticle extends VerticleBase {
   private final MaintenanceConfig config;
   private final Pool pool;
   private final PartitionMetrics metrics;
-  private final List<MessageConsumer<JsonObject>> leaderConsumers = new ArrayList<>();
+  private final List<MessageConsumer<Object>> leaderConsumers = new ArrayList<>();
   private LeaderElection election;
   private FencedRunner runner;
   private MaintenanceJobs jobs;
@@ -72,8 +73,8 @@ public final class MaintenanceVerticle extends VerticleBase {
         follow();
       }
     });
-    var leader = vertx.eventBus().<JsonObject>consumer(Addresses.MAINTENANCE_LEADER, msg -> reply(msg, b -> lease.describe()));
-    var list = vertx.eventBus().<JsonObject>consumer(Addresses.PARTITIONS_LIST, msg -> reply(msg, b -> statistics()));
+    var leader = vertx.eventBus().<Object>consumer(Addresses.MAINTENANCE_LEADER, msg -> reply(msg, b -> lease.describe()));
+    var list = vertx.eventBus().<Object>consumer(Addresses.PARTITIONS_LIST, msg -> reply(msg, b -> statistics()));
     statsTimer = vertx.setPeriodic(Math.min(config.interval().toMillis(), 60_000), id -> statistics());
     return Future.all(leader.completion(), list.completion()).compose(v -> election.start());
   }
@@ -91,9 +92,9 @@ public final class MaintenanceVerticle extends VerticleBase {
 
   /** Now leading: serve the leader-only addresses, schedule runs, and run once right away. */
   private Future<Void> lead() {
-    leaderConsumers.add(vertx.eventBus().consumer(Addresses.MAINTENANCE_RUN, msg -> reply(msg, b -> maintain("api"))));
-    leaderConsumers.add(vertx.eventBus().consumer(Addresses.PARTITIONS_CREATE, msg -> reply(msg, this::create)));
-    leaderConsumers.add(vertx.eventBus().consumer(Addresses.PARTITIONS_DROP, msg -> reply(msg, this::drop)));
+    leaderConsumers.add(vertx.eventBus().<Object>consumer(Addresses.MAINTENANCE_RUN, msg -> reply(msg, b -> maintain("api"))));
+    leaderConsumers.add(vertx.eventBus().<Object>consumer(Addresses.PARTITIONS_CREATE, msg -> reply(msg, this::create)));
+    leaderConsumers.add(vertx.eventBus().<Object>consumer(Addresses.PARTITIONS_DROP, msg -> reply(msg, this::drop)));
     scheduleTimer = vertx.setPeriodic(config.interval().toMillis(), id -> scheduled());
     return Future.all(leaderConsumers.stream().map(MessageConsumer::completion).toList())
         .onSuccess(v -> maintain("leadership"))
@@ -163,11 +164,12 @@ public final class MaintenanceVerticle extends VerticleBase {
         .onFailure(err -> log.debug("partition statistics unavailable: {}", err.toString()));
   }
 
-  private void reply(Message<JsonObject> msg, Function<JsonObject, Future<JsonObject>> handler) {
-    JsonObject body = msg.body() == null ? new JsonObject() : msg.body();
+  private void reply(Message<Object> msg, Function<JsonObject, Future<JsonObject>> handler) {
     Future<JsonObject> result;
     try {
-      result = handler.apply(body);
+      result = handler.apply(MessageBodies.jsonObject(msg.body()));
+    } catch (IllegalArgumentException e) {
+      result = Future.failedFuture(MaintenanceFailure.invalid(e.getMessage()));
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);
     }

@@ -20,6 +20,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -132,6 +133,15 @@ class MaintenanceVerticleTest {
     assertInvalid(Addresses.PARTITIONS_DROP, new JsonObject().put("table", "saga_outbox"), "olderThan");
     assertInvalid(Addresses.PARTITIONS_DROP, new JsonObject().put("table", "saga_outbox").put("olderThan", "2999-01-01"), "olderThan");
     assertInvalid(Addresses.PARTITIONS_DROP, new JsonObject().put("table", 7).put("olderThan", "12m"), "table");
+    // A body that is not a JSON object gets its 400 at once, not a timeout.
+    for (String address : List.of(Addresses.PARTITIONS_CREATE, Addresses.PARTITIONS_LIST, Addresses.MAINTENANCE_LEADER)) {
+      for (Object body : List.of("saga_outbox", new JsonArray().add("saga_outbox"))) {
+        Throwable err = catchThrowable(() -> vertx.eventBus().request(address, body).await(5, TimeUnit.SECONDS));
+        assertThat(err).as("%s %s", address, body).isInstanceOf(ReplyException.class);
+        assertThat(((ReplyException) err).failureCode()).isEqualTo(400);
+        assertThat(err.getMessage()).startsWith("body: must be a JSON object, was a " + body.getClass().getSimpleName());
+      }
+    }
 
     assertThat(partitions("saga_%")).isEqualTo(partitionsBefore);
     assertThat(queryLong(db, "SELECT count(*) FROM partition_maintenance_runs")).isEqualTo(runsBefore);

@@ -1,6 +1,7 @@
 package io.sagaz.fleet.outbox;
 
 import io.sagaz.fleet.client.Addresses;
+import io.sagaz.fleet.client.MessageBodies;
 import io.sagaz.fleet.core.failure.FailureCode;
 import io.sagaz.fleet.core.outbox.OutboxSql;
 import io.vertx.core.Future;
@@ -39,17 +40,17 @@ final class OutboxAdminVerticle extends VerticleBase {
   public Future<?> start() {
     var bus = vertx.eventBus();
     var consumers = java.util.List.of(
-        bus.<JsonObject>consumer(Addresses.OUTBOX_STATS, m -> answer(m, this::stats)),
-        bus.<JsonObject>consumer(Addresses.OUTBOX_DEAD_LETTERS, m -> answer(m, this::deadLetters)),
-        bus.<JsonObject>consumer(Addresses.OUTBOX_REPLAY, m -> answer(m, this::replay)));
+        bus.<Object>consumer(Addresses.OUTBOX_STATS, m -> answer(m, this::stats)),
+        bus.<Object>consumer(Addresses.OUTBOX_DEAD_LETTERS, m -> answer(m, this::deadLetters)),
+        bus.<Object>consumer(Addresses.OUTBOX_REPLAY, m -> answer(m, this::replay)));
     vertx.setPeriodic(0, gaugeInterval.toMillis(), id -> refreshGauges());
     return Future.all(consumers.stream().map(c -> c.completion()).toList());
   }
 
-  private void answer(Message<JsonObject> m, Function<JsonObject, Future<JsonObject>> handler) {
+  private void answer(Message<Object> m, Function<JsonObject, Future<JsonObject>> handler) {
     Future<JsonObject> reply;
     try {
-      reply = handler.apply(m.body() == null ? new JsonObject() : m.body());
+      reply = handler.apply(MessageBodies.jsonObject(m.body()));
     } catch (IllegalArgumentException e) {
       reply = Future.failedFuture(e);
     }

@@ -219,6 +219,13 @@ class EventBusRelayTest {
           .hasMessageContaining("filter.olderThan");
       assertThat(failure(node, Addresses.OUTBOX_DEAD_LETTERS, new JsonObject().put("limit", 0)))
           .hasMessageContaining("limit: must be between 1 and 1000");
+      for (String address : List.of(Addresses.OUTBOX_STATS, Addresses.OUTBOX_DEAD_LETTERS, Addresses.OUTBOX_REPLAY)) {
+        ReplyException notAnObject = org.assertj.core.api.Assertions.catchThrowableOfType(ReplyException.class,
+            () -> bus.request(address, "[\"ids\"]").await(5, java.util.concurrent.TimeUnit.SECONDS));
+        assertThat(notAnObject).as(address).isNotNull();
+        assertThat(notAnObject.failureCode()).isEqualTo(FailureCode.INVALID.code());
+        assertThat(notAnObject).hasMessage("body: must be a JSON object, was a String");
+      }
       JsonObject none = bus.<JsonObject>request(Addresses.OUTBOX_REPLAY,
           new JsonObject().put("ids", new JsonArray().add(UUID.randomUUID().toString()))).await().body();
       assertThat(none.getInteger("replayed")).isZero();

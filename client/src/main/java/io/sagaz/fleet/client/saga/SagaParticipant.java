@@ -1,5 +1,6 @@
 package io.sagaz.fleet.client.saga;
 
+import io.sagaz.fleet.client.MessageBodies;
 import io.sagaz.fleet.client.inbox.Inbox;
 import io.sagaz.fleet.core.failure.FailureCode;
 import io.vertx.core.Future;
@@ -38,7 +39,7 @@ public final class SagaParticipant {
   private final String consumerName;
   private final List<String> addresses = new ArrayList<>();
   private final List<StepHandler> handlers = new ArrayList<>();
-  private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+  private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
 
   private SagaParticipant(Vertx vertx, Pool pool, String consumerName) {
     this.vertx = vertx;
@@ -75,7 +76,7 @@ public final class SagaParticipant {
     List<Future<Void>> done = new ArrayList<>();
     for (int i = 0; i < addresses.size(); i++) {
       StepHandler h = handlers.get(i);
-      MessageConsumer<JsonObject> c = vertx.eventBus().consumer(addresses.get(i), m -> serve(m, h));
+      MessageConsumer<Object> c = vertx.eventBus().consumer(addresses.get(i), m -> serve(m, h));
       consumers.add(c);
       done.add(c.completion());
     }
@@ -87,10 +88,10 @@ public final class SagaParticipant {
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList()).mapEmpty();
   }
 
-  private void serve(Message<JsonObject> message, StepHandler handler) {
+  private void serve(Message<Object> message, StepHandler handler) {
     StepCommand cmd;
     try {
-      cmd = StepCommand.fromJson(message.body());
+      cmd = StepCommand.fromJson(MessageBodies.jsonObject(message.body()));
     } catch (IllegalArgumentException e) {
       message.fail(FailureCode.INVALID.code(), e.getMessage());
       return;
@@ -100,7 +101,7 @@ public final class SagaParticipant {
         .onFailure(err -> fail(message, cmd, err));
   }
 
-  private void fail(Message<JsonObject> message, StepCommand cmd, Throwable err) {
+  private void fail(Message<Object> message, StepCommand cmd, Throwable err) {
     if (err instanceof StepFailure f) {
       message.fail(f.code(), f.getMessage());
     } else if (err instanceof DatabaseException db) {

@@ -117,6 +117,11 @@ class SagaParticipantTest {
     JsonObject badPhase = command(UUID.randomUUID()).put("phase", "undo");
     e = catchThrowableOfType(ReplyException.class, () -> vertx.eventBus().request("pay.charge", badPhase).await());
     assertThat(e.getMessage()).startsWith("phase:");
+    // not an object at all: a 400 at once, not a timeout
+    e = catchThrowableOfType(ReplyException.class,
+        () -> vertx.eventBus().request("pay.charge", command(UUID.randomUUID()).encode()).await(5, java.util.concurrent.TimeUnit.SECONDS));
+    assertThat(e.failureCode()).isEqualTo(400);
+    assertThat(e.getMessage()).isEqualTo("body: must be a JSON object, was a String");
     assertThat(runs.get()).isZero();
   }
 }
