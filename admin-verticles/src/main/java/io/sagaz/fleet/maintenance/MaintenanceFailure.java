@@ -33,10 +33,10 @@ class MaintenanceFailure extends RuntimeException {
     }
   }
 
-  /** Another transaction holds the maintenance advisory lock. */
+  /** Another transaction holds the maintenance advisory lock: 423, a lock not held (design.md section 4). */
   static final class Busy extends MaintenanceFailure {
     Busy(String message) {
-      super(FailureCode.CONFLICT, message, null);
+      super(FailureCode.NOT_LEADER, message, null);
     }
   }
 
@@ -59,7 +59,9 @@ class MaintenanceFailure extends RuntimeException {
     FailureCode code = switch (state) {
       // invalid_parameter_value: the partition functions refuse unknown tables and reversed ranges
       case "22023", "22007", "22008", "22P02" -> FailureCode.INVALID;
-      case "55P03", "40P01", "40001", "57014" -> FailureCode.CONFLICT;
+      // lock_not_available: lock_timeout ended the wait for a table lock, which is a lock not held
+      case "55P03" -> FailureCode.NOT_LEADER;
+      case "40P01", "40001", "57014" -> FailureCode.CONFLICT;
       case "08000", "08003", "08006", "57P01", "57P02", "57P03", "53300" -> FailureCode.DEPENDENCY_DOWN;
       default -> FailureCode.INTERNAL;
     };

@@ -154,6 +154,23 @@ class FencingTest {
   }
 
   @Test
+  void aRunThatNeverGetsTheAdvisoryLockFailsAsALockNotHeldAndChangesNothing() throws Exception {
+    Leadership a = acquire("node-a", Duration.ofSeconds(30));
+    try (var other = db.connect()) {
+      other.setAutoCommit(false);
+      try (var st = other.createStatement()) {
+        st.execute("SELECT pg_advisory_xact_lock(" + io.sagaz.fleet.core.maintenance.MaintenanceSql.ADVISORY_LOCK_KEY + ")");
+      }
+      Throwable err = catchThrowable(() -> runner(2).run(a, "api", createTable("probe_busy", 0)).await());
+
+      assertThat(err).isInstanceOf(MaintenanceFailure.Busy.class).hasMessageContaining("advisory lock");
+      assertThat(MaintenanceFailure.from(err).code()).as("423: a lock not held").isEqualTo(io.sagaz.fleet.core.failure.FailureCode.NOT_LEADER);
+      assertThat(tableExists("probe_busy")).isFalse();
+      other.rollback();
+    }
+  }
+
+  @Test
   void expiredLeadersTransactionFailsAsFencedChangesNothingAndSaysSo() {
     Leadership a = acquire("node-a", Duration.ofSeconds(30));
     execute(db, "UPDATE sagaz_leases SET expires_at = now() - interval '1 second'");
