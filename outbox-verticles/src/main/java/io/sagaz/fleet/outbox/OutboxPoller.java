@@ -196,6 +196,19 @@ final class OutboxPoller extends VerticleBase implements Wakeups.Wakeable, Relay
     });
   }
 
+  /**
+   * A relay answers failures through the futures; one that throws has a bug, and its window counts as
+   * a failed attempt rather than a claim left hanging until its timeout, uncounted.
+   */
+  private List<Future<Void>> handOver(List<OutboxRecord> window) {
+    try {
+      return relay.publish(window);
+    } catch (RuntimeException e) {
+      log.error("relay {} threw instead of failing its futures", relay.getClass().getSimpleName(), e);
+      return window.stream().map(r -> Future.<Void>failedFuture(e)).toList();
+    }
+  }
+
   /** Publishes in windows of {@code maxInFlight}; collects one outcome (null = acked) per record. */
   private Future<List<Throwable>> publish(List<OutboxRecord> records, int from, List<Throwable> outcomes) {
     if (from >= records.size()) {
@@ -203,7 +216,7 @@ final class OutboxPoller extends VerticleBase implements Wakeups.Wakeable, Relay
     }
     int to = Math.min(records.size(), from + config.maxInFlight());
     long started = System.nanoTime();
-    List<Future<Void>> acks = relay.publish(records.subList(from, to));
+    List<Future<Void>> acks = handOver(records.subList(from, to));
     for (Future<Void> ack : acks) {
       ack.onSuccess(v -> metrics.publishDuration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
     }

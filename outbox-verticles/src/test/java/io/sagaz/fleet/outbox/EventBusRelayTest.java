@@ -183,6 +183,28 @@ class EventBusRelayTest {
   }
 
   @Test
+  void aHandWrittenRowThatIsNotAJsonObjectDeadLettersAloneAndItsBatchIsDelivered() {
+    TestDatabase db = PostgresFixture.shared().createMigratedDatabase();
+    try (TestNode node = TestNode.start(db, TestNode.config("e7", outbox(2), null, null, null))) {
+      Set<String> delivered = consumeAndAck(node, "manual");
+      String insert = "INSERT INTO saga_outbox (aggregate_type, aggregate_id, event_type, topic, payload, headers) VALUES ";
+      TestNode.exec(db, insert + "('order', 'o-1', 'Good', 'manual', '{\"n\": 1}', '{}'),"
+          + " ('order', 'o-2', 'ArrayPayload', 'manual', '[1, 2]', '{}'),"
+          + " ('order', 'o-3', 'StringHeaders', 'manual', '{\"n\": 3}', '\"x\"'),"
+          + " ('order', 'o-4', 'Good', 'manual', '{\"n\": 4}', '{\"trace\": \"t-4\"}')");
+
+      assertThat(TestNode.await(Duration.ofSeconds(20), () -> count(db, "status = 'dead_letter'") == 2)).isTrue();
+      assertThat(count(db, "status = 'dead_letter' AND event_type = 'ArrayPayload' AND attempts = 2"
+          + " AND last_error LIKE '%payload: must be a JSON object, was an array%'")).isEqualTo(1);
+      assertThat(count(db, "status = 'dead_letter' AND event_type = 'StringHeaders'"
+          + " AND last_error LIKE '%headers: must be a JSON object, was a string%'")).isEqualTo(1);
+      assertThat(count(db, "status = 'sent' AND event_type = 'Good'")).isEqualTo(2);
+      assertThat(delivered).hasSize(2);
+      assertThat(node.meters.get("outbox.in.flight.events").gauge().value()).isZero();
+    }
+  }
+
+  @Test
   void stoppingDrainsTheBatchInFlight() {
     TestDatabase db = PostgresFixture.shared().createMigratedDatabase();
     TestNode node = TestNode.start(db, TestNode.config("e5", outbox(5), null, null, null));

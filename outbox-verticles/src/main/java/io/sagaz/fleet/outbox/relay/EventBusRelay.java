@@ -42,8 +42,15 @@ public final class EventBusRelay implements Relay {
     List<Future<Void>> out = new ArrayList<>(records.size());
     for (OutboxRecord r : records) {
       DeliveryOptions opts = new DeliveryOptions().setSendTimeout(timeoutMs);
-      RelayHeaders.of(r).forEach(opts::addHeader);
-      out.add(vertx.eventBus().request(Addresses.outboxTopic(r.topic()), body(r), opts)
+      JsonObject body;
+      try {
+        RelayHeaders.of(r).forEach(opts::addHeader);
+        body = body(r);
+      } catch (MalformedEventException e) {
+        out.add(Future.failedFuture(e));
+        continue;
+      }
+      out.add(vertx.eventBus().request(Addresses.outboxTopic(r.topic()), body, opts)
           .<Void>mapEmpty()
           .recover(EventBusRelay::explain));
     }
@@ -69,8 +76,8 @@ public final class EventBusRelay implements Relay {
         .put("aggregateId", r.aggregateId())
         .put("sagaId", r.sagaId() == null ? null : r.sagaId().toString())
         .put("topic", r.topic())
-        .put("payload", new JsonObject(r.payloadJson()))
-        .put("headers", new JsonObject(r.headersJson()));
+        .put("payload", MalformedEventException.object("payload", r.payloadJson()))
+        .put("headers", MalformedEventException.object("headers", r.headersJson()));
   }
 
   @Override

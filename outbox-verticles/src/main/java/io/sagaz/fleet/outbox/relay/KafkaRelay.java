@@ -96,8 +96,15 @@ public final class KafkaRelay implements Relay {
       for (int i = 0; i < records.size(); i++) {
         Promise<Void> p = promises.get(i);
         int index = i;
+        ProducerRecord<String, byte[]> record;
         try {
-          producer.send(toRecord(records.get(i)), (md, err) -> {
+          record = toRecord(records.get(i));
+        } catch (MalformedEventException e) {
+          p.tryFail(e); // this event only; the others go out
+          continue;
+        }
+        try {
+          producer.send(record, (md, err) -> {
             if (err == null) {
               p.tryComplete();
             } else {

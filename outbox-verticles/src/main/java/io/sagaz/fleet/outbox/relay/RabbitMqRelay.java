@@ -99,12 +99,19 @@ public final class RabbitMqRelay implements Relay {
       }
       for (int i = from; i < to; i++) {
         OutboxRecord r = records.get(i);
+        AMQP.BasicProperties props;
+        try {
+          props = properties(r);
+        } catch (MalformedEventException e) {
+          promises.get(i).tryFail(e); // this event only; the others go out
+          continue;
+        }
         String messageId = r.eventId().toString();
         Pending p = new Pending(messageId, promises.get(i), new String[1]);
         long seq = ch.getNextPublishSeqNo();
         unconfirmed.put(seq, p);
         byMessageId.put(messageId, p);
-        ch.basicPublish(config.exchange(), r.topic(), true, properties(r), r.payloadJson().getBytes(StandardCharsets.UTF_8));
+        ch.basicPublish(config.exchange(), r.topic(), true, props, r.payloadJson().getBytes(StandardCharsets.UTF_8));
       }
       return true;
     }).onFailure(e -> {

@@ -1,7 +1,6 @@
 package io.sagaz.fleet.outbox.relay;
 
 import io.sagaz.fleet.core.outbox.OutboxRecord;
-import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -13,10 +12,11 @@ import java.util.Map;
 public final class RelayHeaders {
   private RelayHeaders() {}
 
+  /** @throws MalformedEventException when the row's headers are not a JSON object */
   public static Map<String, String> of(OutboxRecord r) {
     Map<String, String> h = new LinkedHashMap<>();
-    if (r.headersJson() != null && r.headersJson().length() > 2) {
-      new JsonObject(r.headersJson()).forEach(e -> {
+    if (r.headersJson() != null && !r.headersJson().equals("{}")) {
+      MalformedEventException.object("headers", r.headersJson()).forEach(e -> {
         if (e.getValue() != null) {
           h.put(e.getKey(), String.valueOf(e.getValue()));
         }
