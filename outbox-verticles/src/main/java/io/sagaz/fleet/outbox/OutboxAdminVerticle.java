@@ -27,11 +27,14 @@ import org.slf4j.LoggerFactory;
 final class OutboxAdminVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(OutboxAdminVerticle.class);
   private final Pool pool;
+  /** The counts per status and the dead-letter list: whole-table reads that may lag (db.analyticsUrl). */
+  private final Pool reads;
   private final OutboxMetrics metrics;
   private final Duration gaugeInterval;
 
-  OutboxAdminVerticle(Pool pool, OutboxMetrics metrics, Duration gaugeInterval) {
+  OutboxAdminVerticle(Pool pool, Pool reads, OutboxMetrics metrics, Duration gaugeInterval) {
     this.pool = pool;
+    this.reads = reads;
     this.metrics = metrics;
     this.gaugeInterval = gaugeInterval;
   }
@@ -62,7 +65,7 @@ final class OutboxAdminVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> stats(JsonObject req) {
-    Future<JsonObject> counts = pool.query(OutboxSql.COUNT_BY_STATUS).execute().map(rows -> {
+    Future<JsonObject> counts = reads.query(OutboxSql.COUNT_BY_STATUS).execute().map(rows -> {
       JsonObject c = new JsonObject().put("pending", 0L).put("claimed", 0L).put("failed", 0L)
           .put("sent", 0L).put("dead_letter", 0L);
       rows.forEach(r -> c.put(r.getString("status"), r.getLong("n")));
@@ -82,7 +85,7 @@ final class OutboxAdminVerticle extends VerticleBase {
   private Future<JsonObject> deadLetters(JsonObject req) {
     int limit = AdminRequests.limit(req);
     Tuple args = Tuple.of(AdminRequests.optionalString(req, "topic"), AdminRequests.optionalString(req, "eventType"), limit);
-    return pool.preparedQuery(OutboxSql.LIST_DEAD_LETTERS).execute(args).map(rows -> {
+    return reads.preparedQuery(OutboxSql.LIST_DEAD_LETTERS).execute(args).map(rows -> {
       JsonArray list = new JsonArray();
       rows.forEach(r -> list.add(new JsonObject()
           .put("eventId", r.getUUID("event_id").toString())

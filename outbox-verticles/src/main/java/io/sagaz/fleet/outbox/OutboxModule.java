@@ -42,7 +42,7 @@ public final class OutboxModule implements FleetModule {
         ? vertx.deployVerticle(() -> new ShardLeaseVerticle(services.pool(), services.cluster(), holder, outbox.shards(), attemptTimeout),
             new DeploymentOptions())
         : Future.succeededFuture();
-    Future<?> admin = vertx.deployVerticle(() -> new OutboxAdminVerticle(services.pool(), metrics, Duration.ofSeconds(5)),
+    Future<?> admin = vertx.deployVerticle(() -> new OutboxAdminVerticle(services.pool(), services.analyticsPool(), metrics, Duration.ofSeconds(5)),
         new DeploymentOptions());
     AtomicInteger n = new AtomicInteger();
     Wakeups wakeups = new Wakeups(outbox.pollInterval());

@@ -50,7 +50,7 @@ public final class SagaModule implements FleetModule {
             ? vertx.deployVerticle(() -> new DemoParticipants(services.pool(), DemoParticipants.DEMO_FAILURE_RATE), new DeploymentOptions())
             : Future.succeededFuture("none"))
         .compose(x -> vertx.deployVerticle(
-            () -> new SagaOrchestratorVerticle(services.config().saga(), services.pool(), meters, defs, node), new DeploymentOptions()))
+            () -> new SagaOrchestratorVerticle(services.config().saga(), services.pool(), services.analyticsPool(), meters, defs, node), new DeploymentOptions()))
         .compose(x -> demo
             ? vertx.deployVerticle(() -> new DemoLifecycleListener(services.pool()), new DeploymentOptions())
                 .compose(y -> vertx.deployVerticle(() -> new DemoTraffic(), new DeploymentOptions()))

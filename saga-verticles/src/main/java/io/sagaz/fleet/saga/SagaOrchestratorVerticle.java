@@ -27,6 +27,8 @@ public final class SagaOrchestratorVerticle extends VerticleBase {
 
   private final SagaConfig config;
   private final Pool pool;
+  /** Saga lists: reads that may lag (db.analyticsUrl); a saga by id is read from {@code pool}. */
+  private final Pool reads;
   private final MeterRegistry meters;
   private final SagaDefinitions defs;
   private final String node;
@@ -35,9 +37,11 @@ public final class SagaOrchestratorVerticle extends VerticleBase {
   private long recoveryTimer = -1;
   private long renewTimer = -1;
 
-  public SagaOrchestratorVerticle(SagaConfig config, Pool pool, MeterRegistry meters, SagaDefinitions defs, String node) {
+  public SagaOrchestratorVerticle(SagaConfig config, Pool pool, Pool reads, MeterRegistry meters, SagaDefinitions defs,
+      String node) {
     this.config = config;
     this.pool = pool;
+    this.reads = reads;
     this.meters = meters;
     this.defs = defs;
     this.node = node;
@@ -47,7 +51,7 @@ public final class SagaOrchestratorVerticle extends VerticleBase {
   public Future<?> start() {
     SagaStore store = new SagaStore(pool, node, config.leaseTimeout());
     engine = new SagaEngine(vertx, store, defs, node, meters);
-    queries = new SagaQueries(store, defs);
+    queries = new SagaQueries(store, new SagaStore(reads, node, config.leaseTimeout()), defs);
     List<Future<Void>> consumers = List.of(
         serve(Addresses.SAGA_START, this::start),
         serve(Addresses.SAGA_GET, body -> queries.view(SagaRequests.sagaId(body))),

@@ -14,10 +14,13 @@ import java.util.UUID;
 /** Read-only answers: the saga view with history and picture, saga lists, definitions. */
 final class SagaQueries {
   private final SagaStore store;
+  private final SagaStore lists;
   private final SagaDefinitions defs;
 
-  SagaQueries(SagaStore store, SagaDefinitions defs) {
+  /** @param lists where saga lists are read: the analytics pool's store, or {@code store} itself */
+  SagaQueries(SagaStore store, SagaStore lists, SagaDefinitions defs) {
     this.store = store;
+    this.lists = lists;
     this.defs = defs;
   }
 
@@ -51,7 +54,7 @@ final class SagaQueries {
   }
 
   Future<JsonObject> list(SagaRequests.ListQuery q) {
-    return store.list(q.status(), q.name(), q.limit()).map(rows -> {
+    return lists.list(q.status(), q.name(), q.limit()).map(rows -> {
       JsonArray out = new JsonArray();
       rows.forEach(r -> out.add(summary(r)));
       return new JsonObject().put("version", 1).put("sagas", out);

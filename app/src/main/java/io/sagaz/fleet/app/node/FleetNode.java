@@ -46,6 +46,7 @@ public final class FleetNode {
   private volatile EmbeddedDatabase embedded; // set by the database thread
   private Vertx vertx;
   private Pool pool;
+  private Pool analyticsPool; // null: the heavy reads use pool
   private HazelcastClusterView view;
   private Thread dbThread;
 
@@ -92,8 +93,10 @@ public final class FleetNode {
     }
     long dbReady = System.nanoTime();
     String appName = "sagaz-" + config.node().id();
-    // PostgreSQL truncates application_name to 63 bytes; cut it ourselves so the admin API's match holds.
-    pool = NodeRuntime.pool(vertx, config.db(), db.url(), appName.length() > 63 ? appName.substring(0, 63) : appName);
+    pool = NodeRuntime.pool(vertx, config.db(), db.url(), truncate(appName));
+    analyticsPool = config.db().analyticsUrl()
+        .map(url -> NodeRuntime.analyticsPool(vertx, config.db(), url, truncate(appName + "-analytics")))
+        .orElse(null);
 
     NodeInfo self = new NodeInfo(config.node().id(), clusterManager.getNodeId(),
         config.node().roles().stream().sorted().map(Role::id).toList(),
@@ -102,7 +105,7 @@ public final class FleetNode {
     await(view.register(), "announce this node to the cluster");
     view.keepRegistered(REFRESH_MILLIS);
 
-    NodeServices services = new NodeServices(config, pool, meters, view, token.value());
+    NodeServices services = new NodeServices(config, pool, analyticsPool == null ? pool : analyticsPool, meters, view, token.value());
     // Modules are independent (they only meet on the event bus), so they deploy side by side.
     List<Future<Void>> deployments = Modules.forRoles(config.node().roles()).stream()
         .map(entry -> entry.module().get().deploy(vertx, services)
@@ -156,6 +159,11 @@ public final class FleetNode {
     out.flush();
   }
 
+  /** PostgreSQL truncates application_name to 63 bytes; cut it ourselves so the admin API's match holds. */
+  private static String truncate(String applicationName) {
+    return applicationName.length() > 63 ? applicationName.substring(0, 63) : applicationName;
+  }
+
   /**
    * Stops in reverse order: leave the cluster view first (nobody routes work here any more), undeploy
    * the modules, close the pool, leave the cluster, stop the embedded PostgreSQL. Each step is bounded
@@ -175,6 +183,9 @@ public final class FleetNode {
     }
     if (pool != null) {
       quietly(() -> await(pool.close(), "close the database pool"));
+    }
+    if (analyticsPool != null) {
+      quietly(() -> await(analyticsPool.close(), "close the analytics pool"));
     }
     if (vertx != null) {
       quietly(() -> await(vertx.close(), "leave the cluster"));

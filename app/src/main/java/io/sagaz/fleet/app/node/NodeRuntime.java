@@ -16,6 +16,8 @@ import io.vertx.sqlclient.PoolOptions;
 public final class NodeRuntime {
   /** Name of the SQL pool in the metrics ({@code vertx_pool_*{pool_name="sagaz"}}). */
   public static final String POOL_NAME = "sagaz";
+  /** Name of the {@code db.analyticsUrl} pool in the pool metrics. */
+  public static final String ANALYTICS_POOL_NAME = "sagaz-analytics";
   private static final int PREPARED_SQL_LIMIT = 16_384;
 
   private NodeRuntime() {}
@@ -66,6 +68,20 @@ public final class NodeRuntime {
    * The pool with its sessions named {@code applicationName} in {@code pg_stat_activity}: a distinct
    * name per node lets {@code GET /api/v1/pool} count this node's sessions, not the whole fleet's.
    */
+  /**
+   * The pool of {@code db.analyticsUrl}, for heavy reads that may lag (a replica behind pgbouncer-ro).
+   * Half the node pool's size: these are occasional operator queries. No prepared-statement cache
+   * whatever {@code db.pgbouncer} says, which is about {@code db.url}: this URL usually goes through
+   * PgBouncer in transaction mode, where a cached statement breaks, and a direct one only loses a parse.
+   */
+  public static Pool analyticsPool(Vertx vertx, DbConfig db, String url, String applicationName) {
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(Math.max(2, db.poolSize() / 2)).setName(ANALYTICS_POOL_NAME).setShared(true))
+        .connectingTo(connectOptions(url, true).addProperty("application_name", applicationName))
+        .using(vertx)
+        .build();
+  }
+
   public static Pool pool(Vertx vertx, DbConfig db, String url, String applicationName) {
     return PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(db.poolSize()).setName(POOL_NAME).setShared(true))

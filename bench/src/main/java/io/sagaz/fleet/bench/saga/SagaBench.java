@@ -104,7 +104,7 @@ public final class SagaBench {
       }
     }).completion().await();
     vertx.deployVerticle(() -> new SagaOrchestratorVerticle(new SagaConfig(null, Duration.ofSeconds(30), Duration.ofSeconds(5)),
-        pool, new SimpleMeterRegistry(), new SagaDefinitions(List.of(def)), "bench-node"), new DeploymentOptions()).await();
+        pool, pool, new SimpleMeterRegistry(), new SagaDefinitions(List.of(def)), "bench-node"), new DeploymentOptions()).await();
     SagaClient client = new SagaClient(vertx.eventBus());
 
     // max: closed loop
