@@ -117,6 +117,41 @@ class PgBouncerVisibilityTest {
     awaitTrue(() -> !registry.scrape().contains("sagaz_pgbouncer_waiting_connections{"), "no stale values once PgBouncer is gone");
   }
 
+  /**
+   * Two consoles, as the seed's pgbouncer-rw and pgbouncer-ro: each gets its own {@code pool} label, a
+   * refresh of one leaves the other's series alone, and one that stops loses only its own.
+   */
+  @Test
+  void twoConsolesAreReportedSideBySideAndOneGoingAwayLeavesTheOther() {
+    holdTheServerConnectionAndQueueOneClient();
+    try (PgBouncerFixture ro = PgBouncerFixture.transactionMode(db, 1)) {
+      // PgBouncer lists a pool once a client has logged in to it
+      PgBuilder.client().connectingTo(PgConnectOptions.fromUri(ro.url()).setUseLayer7Proxy(true)).using(vertx).build()
+          .query("SELECT 1").execute().await();
+      NodeServices services = services(Optional.of(bouncer.adminUrl() + ", " + ro.adminUrl()));
+      deployMetrics(services, Duration.ofMillis(100));
+      int port = deployAdmin(services);
+      String rw = "127.0.0.1:" + bouncer.port();
+      String roName = "127.0.0.1:" + ro.port();
+      String waitingRw = "sagaz_pgbouncer_waiting_connections{database=\"" + db.database() + "\",pool=\"" + rw + "\"}";
+      String activeRo = "sagaz_pgbouncer_active_connections{database=\"" + db.database() + "\",pool=\"" + roName + "\"}";
+      awaitTrue(() -> registry.scrape().contains(waitingRw + " 1.0") && registry.scrape().contains(activeRo + " 0.0"),
+          "both consoles' series, rw with its waiting client");
+
+      JsonObject body = WebClient.create(vertx).get(port, "127.0.0.1", "/api/v1/pool")
+          .bearerTokenAuthentication(AdminTestSupport.TOKEN).send().await().bodyAsJsonObject();
+      assertThat(body.getJsonObject("pgbouncer").getString("name")).as("the first console, as with one").isEqualTo(rw);
+      assertThat(body.getJsonArray("pgbouncers").stream().map(b -> ((JsonObject) b).getString("name"))).containsExactly(rw, roName);
+      assertThat(rowOf(body.getJsonArray("pgbouncers").getJsonObject(1).getJsonArray("pools"), db.database()).getLong("cl_waiting"))
+          .isZero();
+
+      ro.close();
+      awaitTrue(() -> !registry.scrape().contains(activeRo), "the stopped console's series are gone");
+      assertThat(registry.scrape()).contains(waitingRw + " 1.0");
+    }
+    release();
+  }
+
   @Test
   void withoutAnAdminUrlThePoolApiSaysSoAndNoPgBouncerSeriesExist() {
     int port = deployAdmin(services(Optional.empty()));
@@ -133,7 +168,7 @@ class PgBouncerVisibilityTest {
     holder.query("SELECT 1").execute().await();
     waiter = clients.query("SELECT 2").execute();
     PgBouncerConsole console = PgBouncerConsole.create(vertx,
-        new DbConfig(Optional.of(db.url()), Optional.empty(), 1, 0, false, Optional.of(bouncer.adminUrl()))).orElseThrow();
+        new DbConfig(Optional.of(db.url()), Optional.empty(), 1, 0, false, Optional.of(bouncer.adminUrl()))).get(0);
     awaitTrue(() -> rowOf(new JsonArray(List.copyOf(console.showPools().await())), db.database()).getLong("cl_waiting") == 1,
         "PgBouncer counts the second client as waiting");
     console.close().await();

@@ -16,22 +16,23 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 
 /**
  * {@code GET /api/v1/pool}: this node's database pool. Two views: the client side from Vert.x's pool
  * metrics (connections in use, requests waiting), present when the app enables metrics; and the
  * server side from pg_stat_activity (this pool's sessions by state). With {@code db.pgbouncerAdminUrl},
- * also PgBouncer's {@code SHOW POOLS}; PgBouncer not answering is reported in the body, not as a failure.
+ * also PgBouncer's {@code SHOW POOLS}: {@code pgbouncer} for the first console (as before several could
+ * be given), {@code pgbouncers} for each of them. PgBouncer not answering is reported in the body, not
+ * as a failure.
  */
 public final class PoolHandler implements Handler<RoutingContext> {
   private final Pool pool;
   private final MeterRegistry meters;
   private final int configuredSize;
-  private final Optional<PgBouncerConsole> pgbouncer;
+  private final List<PgBouncerConsole> pgbouncer;
 
-  public PoolHandler(Pool pool, MeterRegistry meters, int configuredSize, Optional<PgBouncerConsole> pgbouncer) {
+  public PoolHandler(Pool pool, MeterRegistry meters, int configuredSize, List<PgBouncerConsole> pgbouncer) {
     this.pool = pool;
     this.meters = meters;
     this.configuredSize = configuredSize;
@@ -40,9 +41,9 @@ public final class PoolHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    Future<JsonObject> bouncer = pgbouncerPools();
+    Future<JsonArray> bouncers = pgbouncerPools();
     pool.query(PgStatSql.SESSIONS_BY_STATE).execute()
-        .compose(rows -> bouncer.map(b -> Map.entry(rows, b)))
+        .compose(rows -> bouncers.map(b -> Map.entry(rows, b)))
         .onSuccess(result -> {
           RowSet<Row> rows = result.getKey();
           JsonObject byState = new JsonObject();
@@ -53,29 +54,34 @@ public final class PoolHandler implements Handler<RoutingContext> {
             byState.put(row.getString("state"), row.getInteger("sessions"));
             total += row.getInteger("sessions");
           }
-          ctx.json(new JsonObject()
+          JsonObject body = new JsonObject()
               .put("configuredSize", configuredSize)
               .put("pools", clientPools())
               .put("sessions", new JsonObject()
                   .put("applicationName", applicationName)
                   .put("total", total)
-                  .put("byState", byState))
-              .put("pgbouncer", result.getValue()));
+                  .put("byState", byState));
+          JsonArray answers = result.getValue();
+          if (answers.isEmpty()) {
+            body.put("pgbouncer", new JsonObject().put("configured", false)
+                .put("reason", "db.pgbouncerAdminUrl is not set; SHOW POOLS is skipped"));
+          } else {
+            body.put("pgbouncer", answers.getJsonObject(0)).put("pgbouncers", answers);
+          }
+          ctx.json(body);
         })
         .onFailure(e -> ctx.fail(new ProblemException(503, "the database did not answer: " + e.getMessage())));
   }
 
-  /** PgBouncer's pools, or why there are none; never a failed future. */
-  private Future<JsonObject> pgbouncerPools() {
-    if (pgbouncer.isEmpty()) {
-      return Future.succeededFuture(new JsonObject().put("configured", false)
-          .put("reason", "db.pgbouncerAdminUrl is not set; SHOW POOLS is skipped"));
-    }
-    PgBouncerConsole console = pgbouncer.get();
-    JsonObject base = new JsonObject().put("configured", true).put("name", console.name());
-    return console.showPools()
-        .map(pools -> base.put("pools", new JsonArray(List.copyOf(pools))))
-        .otherwise(e -> base.put("error", "PgBouncer's admin console did not answer: " + e.getMessage()));
+  /** Each console's pools, or why it did not answer; never a failed future. */
+  private Future<JsonArray> pgbouncerPools() {
+    List<Future<JsonObject>> answers = pgbouncer.stream().map(console -> {
+      JsonObject base = new JsonObject().put("configured", true).put("name", console.name());
+      return console.showPools()
+          .map(pools -> base.put("pools", new JsonArray(List.copyOf(pools))))
+          .otherwise(e -> base.put("error", "PgBouncer's admin console did not answer: " + e.getMessage()));
+    }).toList();
+    return Future.all(answers).map(v -> new JsonArray(answers.stream().map(Future::result).toList()));
   }
 
   /** SQL pools as Vert.x's metrics see them; empty when metrics are not enabled. */

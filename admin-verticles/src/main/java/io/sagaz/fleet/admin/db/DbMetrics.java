@@ -19,6 +19,8 @@ public final class DbMetrics {
   private final MultiGauge active;
   private final MultiGauge waiting;
   private final MultiGauge replicationLag;
+  /** Each console's last rows by its pool label: a MultiGauge is registered whole, one refresh per console. */
+  private final Map<String, Map<String, long[]>> byPool = new TreeMap<>();
 
   public DbMetrics(MeterRegistry registry) {
     active = MultiGauge.builder("sagaz.pgbouncer.active.connections")
@@ -33,8 +35,11 @@ public final class DbMetrics {
         .register(registry);
   }
 
-  /** Replaces the PgBouncer gauges with {@code pools} (SHOW POOLS rows); an empty list removes them. */
-  public void pgbouncer(String poolName, List<JsonObject> pools) {
+  /**
+   * Replaces the PgBouncer gauges of {@code poolName} with {@code pools} (SHOW POOLS rows); an empty list
+   * removes them. Other consoles' series stay.
+   */
+  public synchronized void pgbouncer(String poolName, List<JsonObject> pools) {
     Map<String, long[]> byDatabase = new TreeMap<>();
     for (JsonObject p : pools) {
       if (DbConfig.PGBOUNCER_CONSOLE_DB.equals(p.getString("database"))) {
@@ -44,10 +49,15 @@ public final class DbMetrics {
       sums[0] += number(p, "sv_active");
       sums[1] += number(p, "cl_waiting");
     }
-    active.register(byDatabase.entrySet().stream()
-        .map(e -> MultiGauge.Row.of(Tags.of("pool", poolName, "database", e.getKey()), e.getValue()[0])).toList(), true);
-    waiting.register(byDatabase.entrySet().stream()
-        .map(e -> MultiGauge.Row.of(Tags.of("pool", poolName, "database", e.getKey()), e.getValue()[1])).toList(), true);
+    byPool.put(poolName, byDatabase);
+    active.register(rows(0), true);
+    waiting.register(rows(1), true);
+  }
+
+  private List<MultiGauge.Row<?>> rows(int column) {
+    return byPool.entrySet().stream().flatMap(pool -> pool.getValue().entrySet().stream()
+            .map(db -> MultiGauge.Row.of(Tags.of("pool", pool.getKey(), "database", db.getKey()), db.getValue()[column])))
+        .<MultiGauge.Row<?>>map(r -> r).toList();
   }
 
   /** Replaces the replication gauges: replica label -> lag in seconds; an empty map removes them. */

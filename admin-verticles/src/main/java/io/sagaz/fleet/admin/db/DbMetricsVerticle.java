@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +32,7 @@ public final class DbMetricsVerticle extends VerticleBase {
   private final DbConfig db;
   private final Duration interval;
   private final Map<String, Boolean> failing = new HashMap<>();
-  private Optional<PgBouncerConsole> console = Optional.empty();
+  private List<PgBouncerConsole> consoles = List.of();
 
   public DbMetricsVerticle(Pool pool, DbConfig db, DbMetrics metrics, Duration interval) {
     this.pool = pool;
@@ -44,7 +43,7 @@ public final class DbMetricsVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    console = PgBouncerConsole.create(vertx, db);
+    consoles = PgBouncerConsole.create(vertx, db);
     vertx.setPeriodic(interval.toMillis(), id -> refresh());
     // The first values are there before the node reports itself started; a source that is down
     // must not stop the node.
@@ -53,7 +52,7 @@ public final class DbMetricsVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return console.map(PgBouncerConsole::close).orElse(Future.succeededFuture());
+    return Future.join(consoles.stream().map(PgBouncerConsole::close).toList());
   }
 
   /** One refresh of every gauge; always succeeds (failures are logged and clear their gauges). */
@@ -64,15 +63,18 @@ public final class DbMetricsVerticle extends VerticleBase {
           return ok("replication");
         })
         .recover(e -> failed("replication", "pg_stat_replication", e, () -> metrics.replication(Map.of())));
-    Future<Void> bouncer = console
-        .map(c -> c.showPools()
-            .map(pools -> {
-              metrics.pgbouncer(c.name(), pools);
-              return ok("pgbouncer");
-            })
-            .recover(e -> failed("pgbouncer", "SHOW POOLS on " + c.name(), e, () -> metrics.pgbouncer(c.name(), List.of()))))
-        .orElse(Future.succeededFuture());
-    return Future.join(replication, bouncer).mapEmpty();
+    List<Future<Void>> all = new java.util.ArrayList<>();
+    all.add(replication);
+    for (PgBouncerConsole c : consoles) {
+      String source = "pgbouncer " + c.name();
+      all.add(c.showPools()
+          .map(pools -> {
+            metrics.pgbouncer(c.name(), pools);
+            return ok(source);
+          })
+          .recover(e -> failed(source, "SHOW POOLS on " + c.name(), e, () -> metrics.pgbouncer(c.name(), List.of()))));
+    }
+    return Future.join(all).mapEmpty();
   }
 
   /**

@@ -14,11 +14,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * PgBouncer's admin console ({@code db.pgbouncerAdminUrl}), asked for {@code SHOW POOLS}. The console
+ * One PgBouncer's admin console (an entry of {@code db.pgbouncerAdminUrl}), asked for {@code SHOW POOLS}. The console
  * only speaks the simple query protocol, which is what {@code SqlClient.query()} uses (never
  * {@code preparedQuery} here). One connection is enough: it is asked every few seconds at most.
  */
@@ -37,16 +36,16 @@ public final class PgBouncerConsole {
     this.pool = pool;
   }
 
-  /** The console of {@code db.pgbouncerAdminUrl}, when it is configured. */
-  public static Optional<PgBouncerConsole> create(Vertx vertx, DbConfig db) {
-    return db.pgbouncerAdminUrl().map(url -> {
+  /** The consoles of {@code db.pgbouncerAdminUrl}, in the order given; none when it is not set. */
+  public static List<PgBouncerConsole> create(Vertx vertx, DbConfig db) {
+    return db.pgbouncerConsoles().stream().map(url -> {
       // Only parameters every PgBouncer accepts at login: no extra_float_digits (often not in its
       // ignore_startup_parameters), nothing the console would refuse.
       PgConnectOptions options = PgConnectOptions.fromUri(url)
           .setProperties(Map.of("application_name", "sagaz-admin", "client_encoding", "UTF8"));
       Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(1).setName(CLIENT_POOL_NAME)).connectingTo(options).using(vertx).build();
       return new PgBouncerConsole(poolName(url), pool);
-    });
+    }).toList();
   }
 
   /**

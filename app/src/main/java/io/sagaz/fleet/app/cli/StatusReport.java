@@ -59,7 +59,13 @@ final class StatusReport {
       t.print(out);
     }
 
-    JsonObject bouncer = pool.getJsonObject("pgbouncer", new JsonObject());
+    // Nodes before several consoles could be given answer only "pgbouncer".
+    JsonArray bouncers = pool.getJsonArray("pgbouncers",
+        new JsonArray().add(pool.getJsonObject("pgbouncer", new JsonObject())));
+    objects(bouncers).forEach(b -> pgbouncer(b, out));
+  }
+
+  private static void pgbouncer(JsonObject bouncer, PrintWriter out) {
     out.println();
     if (!bouncer.getBoolean("configured", false)) {
       out.println("pgbouncer: not configured (" + bouncer.getString("reason", "") + ")");

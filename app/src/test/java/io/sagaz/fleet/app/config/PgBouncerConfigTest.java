@@ -37,6 +37,23 @@ class PgBouncerConfigTest {
   }
 
   @Test
+  void severalConsolesAreGivenCommaSeparatedAndEachIsChecked() {
+    SagazConfig c = new ConfigLoader(Map.of("SAGAZ_DB_PGBOUNCER_ADMIN_URL",
+        "postgresql://postgres:pw@pgbouncer-rw:6432/pgbouncer, postgresql://postgres:pw@pgbouncer-ro:6432/pgbouncer"))
+        .load(null, Map.of());
+    assertThat(c.db().pgbouncerConsoles()).containsExactly(
+        "postgresql://postgres:pw@pgbouncer-rw:6432/pgbouncer", "postgresql://postgres:pw@pgbouncer-ro:6432/pgbouncer");
+
+    ConfigException second = catchThrowableOfType(ConfigException.class, () -> new ConfigLoader(Map.of("SAGAZ_DB_PGBOUNCER_ADMIN_URL",
+        "postgresql://postgres@pgbouncer-rw:6432/pgbouncer,postgresql://postgres:secret@pgbouncer-ro:6432/sagaz")).load(null, Map.of()));
+    assertThat(second.key()).isEqualTo("db.pgbouncerAdminUrl");
+    assertThat(second.getMessage()).contains("pgbouncer-ro", "/pgbouncer").doesNotContain("secret");
+    ConfigException empty = catchThrowableOfType(ConfigException.class, () -> new ConfigLoader(Map.of("SAGAZ_DB_PGBOUNCER_ADMIN_URL",
+        "postgresql://postgres@pgbouncer-rw:6432/pgbouncer,")).load(null, Map.of()));
+    assertThat(empty.getMessage()).contains("empty entry");
+  }
+
+  @Test
   void aNonBooleanIsRefusedNamingTheKey() {
     ConfigException e = catchThrowableOfType(ConfigException.class,
         () -> new ConfigLoader(Map.of("SAGAZ_DB_PGBOUNCER", "maybe")).load(null, Map.of()));

@@ -13,7 +13,8 @@ import java.util.Optional;
  * @param pgbouncer    {@code db.url} goes through a PgBouncer in transaction mode: the pool then sends
  *                     each prepared statement with its execution (no statement outlives a transaction)
  * @param pgbouncerAdminUrl optional PgBouncer admin console ({@code postgresql://user@host:port/pgbouncer})
- *                     whose {@code SHOW POOLS} the admin API and metrics report
+ *                     whose {@code SHOW POOLS} the admin API and metrics report; several, comma-separated
+ *                     (pgbouncer-rw and pgbouncer-ro), each reported under its own {@code pool} label
  */
 public record DbConfig(Optional<String> url, Optional<String> analyticsUrl, int poolSize, int embeddedPort,
     boolean pgbouncer, Optional<String> pgbouncerAdminUrl) {
@@ -26,7 +27,7 @@ public record DbConfig(Optional<String> url, Optional<String> analyticsUrl, int 
     pgbouncerAdminUrl = pgbouncerAdminUrl == null ? Optional.empty() : pgbouncerAdminUrl.filter(s -> !s.isBlank());
     url.ifPresent(u -> validateUrl("db.url", u));
     analyticsUrl.ifPresent(u -> validateUrl("db.analyticsUrl", u));
-    pgbouncerAdminUrl.ifPresent(DbConfig::validateConsoleUrl);
+    pgbouncerAdminUrl.ifPresent(urls -> consoles(urls).forEach(DbConfig::validateConsoleUrl));
     Check.positive("db.poolSize", poolSize);
     Check.port("db.embeddedPort", embeddedPort);
   }
@@ -57,6 +58,19 @@ public record DbConfig(Optional<String> url, Optional<String> analyticsUrl, int 
     if (uri.getPort() > 65535) {
       throw new ConfigException(key, "URL '" + redact(url) + "' has port out of range");
     }
+  }
+
+  /** The admin consoles of {@code db.pgbouncerAdminUrl}, in the order given; empty when unset. */
+  public java.util.List<String> pgbouncerConsoles() {
+    return pgbouncerAdminUrl.map(DbConfig::consoles).orElse(java.util.List.of());
+  }
+
+  private static java.util.List<String> consoles(String urls) {
+    java.util.List<String> list = java.util.Arrays.stream(urls.split(",", -1)).map(String::strip).toList();
+    if (list.stream().anyMatch(String::isEmpty)) {
+      throw new ConfigException("db.pgbouncerAdminUrl", "an empty entry in the comma-separated list of console URLs");
+    }
+    return list;
   }
 
   private static void validateConsoleUrl(String url) {
