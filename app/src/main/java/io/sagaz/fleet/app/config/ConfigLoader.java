@@ -33,7 +33,7 @@ public final class ConfigLoader {
 
   /** SAGAZ_* variables that are not configuration keys but are read elsewhere (CLI, launcher, tests). */
   private static final java.util.Set<String> OTHER_ENV = java.util.Set.of(
-      CONFIG_ENV, "SAGAZ_URL", "SAGAZ_LOG_LEVEL", "SAGAZ_SKIP_BUILD", "SAGAZ_CDS", "SAGAZ_BIND_ADDRESS");
+      CONFIG_ENV, "SAGAZ_URL", "SAGAZ_MIGRATION_URL", "SAGAZ_LOG_LEVEL", "SAGAZ_SKIP_BUILD", "SAGAZ_CDS", "SAGAZ_BIND_ADDRESS");
 
   private final Map<String, String> env;
 

@@ -42,6 +42,28 @@ class MigrateCommandTest {
   }
 
   @Test
+  void migrateUrlWinsOverDbUrlAndABadOneIsRefusedNamingTheOption() throws Exception {
+    TestDatabase db = PostgresFixture.shared().createDatabase();
+    try {
+      Path yaml = dir.resolve("elsewhere.yaml");
+      Files.writeString(yaml, "db:\n  url: postgresql://nobody@127.0.0.1:9/nowhere\n");
+      assertThat(Sagaz.commandLine().execute("migrate", "--config", yaml.toString(), "--url", db.url())).isZero();
+      try (Connection c = db.connect();
+           ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM flyway_schema_history WHERE success")) {
+        rs.next();
+        assertThat(rs.getInt(1)).isPositive();
+      }
+    } finally {
+      PostgresFixture.shared().drop(db);
+    }
+    StringWriter err = new StringWriter();
+    var cmd = Sagaz.commandLine();
+    cmd.setErr(new PrintWriter(err));
+    assertThat(cmd.execute("migrate", "--url", "mysql://u:secret@h/x")).isEqualTo(Sagaz.EXIT_CONFIG);
+    assertThat(err.toString()).contains("--url").doesNotContain("secret");
+  }
+
+  @Test
   void migrateWithABadUrlExitsWithTheConfigCodeNamingTheKey() throws Exception {
     Path yaml = dir.resolve("bad.yaml");
     Files.writeString(yaml, "db:\n  url: mysql://h/x\n");

@@ -41,7 +41,8 @@ public record DbConfig(Optional<String> url, Optional<String> analyticsUrl, int 
     return url.isEmpty();
   }
 
-  static void validateUrl(String key, String url) {
+  /** Refuses anything but a {@code postgresql://} URL with a host, naming {@code key} and hiding the password. */
+  public static void validateUrl(String key, String url) {
     URI uri;
     try {
       uri = new URI(url);

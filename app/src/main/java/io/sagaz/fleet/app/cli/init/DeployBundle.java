@@ -19,6 +19,11 @@ import java.util.stream.Stream;
  */
 final class DeployBundle {
   static final String ROOT = "deploy";
+  /**
+   * Files that are links in the repository -> what they link to. The seed's Kubernetes quick start
+   * applies {@code postgresql.yaml}; a jar holds no links, so the bundle carries a copy.
+   */
+  private static final Map<String, String> LINKS = Map.of("k8s/postgresql.yaml", "k8s/postgresql-ha.yaml");
 
   private DeployBundle() {}
 
@@ -48,6 +53,11 @@ final class DeployBundle {
         files.put(root.relativize(p).toString().replace('\\', '/'), Files.readAllBytes(p));
       }
     }
+    LINKS.forEach((link, target) -> {
+      if (files.containsKey(target)) {
+        files.put(link, files.get(target));
+      }
+    });
     return files;
   }
 }

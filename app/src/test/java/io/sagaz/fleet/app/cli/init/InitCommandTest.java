@@ -65,6 +65,8 @@ class InitCommandTest {
     assertThat(r.out()).contains("kubectl apply -k " + dir.resolve("k8s"));
     assertThat(dir.resolve("k8s/tools")).doesNotExist();
     assertThat(dir.resolve("docker")).doesNotExist();
+    // The seed's quick start applies postgresql.yaml: a copy of the HA StatefulSet, not a link's text.
+    assertThat(dir.resolve("k8s/postgresql.yaml")).hasSameBinaryContentAs(dir.resolve("k8s/postgresql-ha.yaml"));
     // Every resource the kustomization lists is there ...
     for (String line : Files.readAllLines(dir.resolve("k8s/kustomization.yaml"))) {
       Matcher m = Pattern.compile("^  - ([\\w.-]+)$").matcher(line);
