@@ -34,4 +34,7 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
     --pgdata="$PGDATA" --wal-method=stream --write-recovery-conf --checkpoint=fast --progress
 fi
 
-exec docker-entrypoint.sh "$@"
+# The walreceiver names itself by cluster_name (primary_conninfo from -R has no application_name): the
+# primary's pg_stat_replication, and so sagaz_postgres_replication_lag_seconds{replica=...}, shows this
+# name (replica-1 in compose, as the seed's queries; the pod name in Kubernetes) instead of "walreceiver".
+exec docker-entrypoint.sh "$@" -c cluster_name="${REPLICA_NAME:-${HOSTNAME:-replica}}"

@@ -19,8 +19,8 @@ import java.util.stream.Stream;
  * A throw-away PostgreSQL primary with one hot standby streaming from it, both on free loopback ports,
  * built with the machine's PostgreSQL binaries ({@code SAGAZ_TEST_PG_BIN}, else the newest
  * {@code /usr/lib/postgresql/<version>/bin}): initdb, pg_basebackup {@code -R}, pg_ctl. The standby
- * reports itself with the given application_name. PostgreSQL refuses to run as root, so as root every
- * command runs as the {@code postgres} system user (runuser).
+ * reports itself with the given name, its cluster_name, as the deployments' replicas do. PostgreSQL
+ * refuses to run as root, so as root every command runs as the {@code postgres} system user (runuser).
  */
 public final class StreamingReplicaFixture implements AutoCloseable {
   private static final Duration STREAMING_TIMEOUT = Duration.ofSeconds(30);
@@ -82,9 +82,9 @@ public final class StreamingReplicaFixture implements AutoCloseable {
     run(bin.resolve("pg_basebackup").toString(), "-h", "127.0.0.1", "-p", String.valueOf(primaryPort), "-U", "postgres",
         "-D", data.toString(), "-R", "-X", "stream", "--no-sync");
     append(data.resolve("postgresql.conf"), "port = " + standbyPort);
-    // After the line -R wrote, so this one wins: it names the standby in pg_stat_replication.
-    append(data.resolve("postgresql.auto.conf"), "primary_conninfo = 'host=127.0.0.1 port=" + primaryPort
-        + " user=postgres application_name=" + name + "'");
+    // Named as the deployments name their replicas (docker/postgres/replica-entrypoint.sh): the
+    // primary_conninfo from -R has no application_name, so the walreceiver reports the cluster_name.
+    append(data.resolve("postgresql.conf"), "cluster_name = '" + name + "'");
     pgCtlStart(data);
   }
 
