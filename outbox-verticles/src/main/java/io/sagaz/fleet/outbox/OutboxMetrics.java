@@ -7,6 +7,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.DoubleAdder;
 
@@ -25,8 +27,12 @@ import java.util.concurrent.atomic.DoubleAdder;
  * naming change would otherwise silently break dashboards and the autoscaler.
  */
 public final class OutboxMetrics {
+  /** Distinct {@code event_type} values of the failed counter; the rest count under {@link #OTHER_TYPES}. */
+  static final int MAX_EVENT_TYPES = 200;
+  static final String OTHER_TYPES = "other";
   final Counter published;
-  final Counter failed;
+  private final MeterRegistry registry;
+  private final Map<String, Counter> failedByType = new ConcurrentHashMap<>();
   final Counter deadLettered;
   final Timer publishDuration;
   final DistributionSummary claimSize;
@@ -40,10 +46,9 @@ public final class OutboxMetrics {
   private final DoubleAdder oldestPendingSeconds = new DoubleAdder();
 
   public OutboxMetrics(MeterRegistry registry) {
+    this.registry = registry;
     published = Counter.builder("outbox.published.events")
         .description("Events the broker acknowledged and the outbox marked sent").register(registry);
-    failed = Counter.builder("outbox.failed.events")
-        .description("Failed publish attempts (retried later or dead-lettered)").register(registry);
     deadLettered = Counter.builder("outbox.dead.lettered.events")
         .description("Events moved to dead_letter after their last attempt").register(registry);
     publishDuration = Timer.builder("outbox.publish.duration")
@@ -82,6 +87,22 @@ public final class OutboxMetrics {
         .baseUnit("seconds")
         .description("Age of the oldest undelivered event").register(registry);
   }
+  /**
+   * One failed publish attempt of an event of {@code eventType} (retried later or dead-lettered), the
+   * seed dashboard's "error rate by event type". Event types are the application's own few names; a
+   * flood of distinct ones (rows written by hand) stops adding series at {@link #MAX_EVENT_TYPES}.
+   */
+  void failed(String eventType) {
+    String type = eventType == null || eventType.isEmpty() ? OTHER_TYPES : eventType;
+    Counter c = failedByType.get(type);
+    if (c == null) {
+      String tag = failedByType.size() >= MAX_EVENT_TYPES ? OTHER_TYPES : type;
+      c = failedByType.computeIfAbsent(tag, t -> Counter.builder("outbox.failed.events").tag("event_type", t)
+          .description("Failed publish attempts (retried later or dead-lettered), by event type").register(registry));
+    }
+    c.increment();
+  }
+
 
   /** Updates the backlog gauges from a fresh query. */
   void backlog(long pendingNow, long deadLettersNow, double oldestSeconds) {

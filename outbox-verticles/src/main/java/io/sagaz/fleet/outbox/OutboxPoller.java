@@ -186,7 +186,8 @@ final class OutboxPoller extends VerticleBase implements Wakeups.Wakeable, Relay
               return store.abandon(batch).transform(v -> Future.<OutboxStore.Settled>failedFuture(published.cause()));
             }
             logFailures(published.result());
-            return store.settle(batch, published.result()).andThen(ar -> relayOutcome(published.result()));
+            return store.settle(batch, published.result()).andThen(ar -> relayOutcome(published.result()))
+                .onSuccess(settled -> countFailures(batch.records(), published.result()));
           })
           .map(settled -> {
             record(settled);
@@ -315,10 +316,19 @@ final class OutboxPoller extends VerticleBase implements Wakeups.Wakeable, Relay
   private void record(OutboxStore.Settled s) {
     metrics.published.increment(s.sent());
     metrics.released.increment(s.released());
-    metrics.failed.increment(s.failed() + s.deadLettered());
     metrics.deadLettered.increment(s.deadLettered());
     if (s.fenced() > 0) {
       log.warn("{} events of a batch were no longer ours to mark (claim expired and recovered)", s.fenced());
+    }
+  }
+
+  /** Failed attempts by event type; events whose broker was unreachable made no attempt. */
+  private void countFailures(List<OutboxRecord> records, List<Throwable> outcomes) {
+    for (int i = 0; i < outcomes.size(); i++) {
+      Throwable err = outcomes.get(i);
+      if (err != null && !(err instanceof RelayUnavailableException)) {
+        metrics.failed(records.get(i).eventType());
+      }
     }
   }
 

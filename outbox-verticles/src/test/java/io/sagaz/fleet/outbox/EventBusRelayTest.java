@@ -201,6 +201,8 @@ class EventBusRelayTest {
       assertThat(count(db, "status = 'sent' AND event_type = 'Good'")).isEqualTo(2);
       assertThat(delivered).hasSize(2);
       assertThat(node.meters.get("outbox.in.flight.events").gauge().value()).isZero();
+      assertThat(node.meters.get("outbox.failed.events").tag("event_type", "ArrayPayload").counter().count()).isEqualTo(2);
+      assertThat(node.meters.find("outbox.failed.events").tag("event_type", "Good").counter()).isNull();
     }
   }
 

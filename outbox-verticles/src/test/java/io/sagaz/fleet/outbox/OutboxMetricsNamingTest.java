@@ -14,7 +14,7 @@ class OutboxMetricsNamingTest {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     OutboxMetrics m = new OutboxMetrics(registry);
     m.published.increment(3);
-    m.failed.increment();
+    m.failed("OrderPlaced");
     m.deadLettered.increment();
     m.publishDuration.record(Duration.ofMillis(4));
     m.backlog(7, 2, 1.5);
@@ -32,7 +32,7 @@ class OutboxMetricsNamingTest {
         .contains("\noutbox_backlog_events 7.0")
         .contains("# TYPE outbox_published_events_total counter")
         .contains("outbox_published_events_total 3.0")
-        .contains("outbox_failed_events_total 1.0")
+        .contains("outbox_failed_events_total{event_type=\"OrderPlaced\"} 1.0")
         .contains("# TYPE outbox_publish_duration_seconds histogram")
         .contains("outbox_publish_duration_seconds_bucket{le=")
         .contains("outbox_publish_duration_seconds_count 1")
@@ -47,5 +47,24 @@ class OutboxMetricsNamingTest {
         .contains("\noutbox_relay_unavailable_pollers 2.0")
         .contains("# TYPE outbox_relay_unavailable_events_total counter")
         .contains("\noutbox_relay_unavailable_events_total 40.0");
+  }
+
+  @Test
+  void failedAttemptsAreCountedByEventTypeUpToACapAndTheRestAsOther() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    OutboxMetrics m = new OutboxMetrics(registry);
+    m.failed("OrderPlaced");
+    m.failed("OrderPlaced");
+    m.failed("PaymentTaken");
+    for (int i = 0; i < OutboxMetrics.MAX_EVENT_TYPES + 5; i++) {
+      m.failed("Hand" + i);
+    }
+    m.failed("OrderPlaced");
+
+    String scrape = registry.scrape();
+    assertThat(scrape).contains("outbox_failed_events_total{event_type=\"OrderPlaced\"} 3.0")
+        .contains("outbox_failed_events_total{event_type=\"PaymentTaken\"} 1.0")
+        .contains("outbox_failed_events_total{event_type=\"other\"} 7.0");
+    assertThat(registry.find("outbox.failed.events").counters()).hasSize(OutboxMetrics.MAX_EVENT_TYPES + 1);
   }
 }
