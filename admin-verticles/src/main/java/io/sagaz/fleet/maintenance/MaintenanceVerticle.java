@@ -165,11 +165,16 @@ public final class MaintenanceVerticle extends VerticleBase {
   }
 
   private void reply(Message<Object> msg, Function<JsonObject, Future<JsonObject>> handler) {
+    JsonObject body;
+    try {
+      body = MessageBodies.jsonObject(msg.body());
+    } catch (IllegalArgumentException e) {
+      MaintenanceFailure.invalid(e.getMessage()).failReply(msg);
+      return;
+    }
     Future<JsonObject> result;
     try {
-      result = handler.apply(MessageBodies.jsonObject(msg.body()));
-    } catch (IllegalArgumentException e) {
-      result = Future.failedFuture(MaintenanceFailure.invalid(e.getMessage()));
+      result = handler.apply(body);
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);
     }
