@@ -13,11 +13,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -36,8 +33,8 @@ public final class KafkaRelay implements Relay {
   private final Vertx vertx;
   private final SharedKafkaProducer shared;
   private KafkaProducer<String, byte[]> producer;
-  /** The producer's {@code connection-count} metric, looked up once: failures read it per event. */
-  private Metric connections;
+  /** What a failure says about the brokers, looked up once: failures read it per event. */
+  private KafkaReachability reach;
 
   /** A relay with a producer of its own. */
   public KafkaRelay(Vertx vertx, KafkaConfig config, Duration attemptTimeout) {
@@ -79,7 +76,7 @@ public final class KafkaRelay implements Relay {
     // A producer that failed to open is given back, so the next start tries afresh.
     return shared.acquire().onFailure(e -> shared.release()).map(p -> {
       producer = p;
-      connections = connectionCount(p);
+      reach = KafkaReachability.of(p, shared.maxBlockMs());
       return null;
     });
   }
@@ -88,7 +85,7 @@ public final class KafkaRelay implements Relay {
   public List<Future<Void>> publish(List<OutboxRecord> records) {
     List<Promise<Void>> promises = Relay.pending(records.size());
     KafkaProducer<String, byte[]> producer = this.producer;
-    Metric connections = this.connections;
+    KafkaReachability reach = this.reach;
     // How many records send() has taken: a callback of one of them came from the broker side (an ack,
     // or its delivery timeout expiring); any other callback ran inside send() (no metadata in time).
     AtomicInteger accepted = new AtomicInteger();
@@ -108,7 +105,7 @@ public final class KafkaRelay implements Relay {
             if (err == null) {
               p.tryComplete();
             } else {
-              p.tryFail(classify(connections, err, index < accepted.get()));
+              p.tryFail(classify(reach, err, index < accepted.get()));
             }
           });
           accepted.set(i + 1);
@@ -122,7 +119,7 @@ public final class KafkaRelay implements Relay {
           }
         } catch (RuntimeException e) {
           // send() itself failed (e.g. no metadata within max.block.ms): this and the rest fail now
-          Throwable failure = classify(connections, e, false);
+          Throwable failure = classify(reach, e, false);
           for (int j = i; j < records.size(); j++) {
             promises.get(j).tryFail(failure);
           }
@@ -135,32 +132,21 @@ public final class KafkaRelay implements Relay {
   }
 
   /**
-   * A retriable failure (a timeout, a network error) while the producer holds no connection to any
-   * broker is an outage ({@link RelayUnavailableException}). A record the producer had taken whose
+   * A retriable failure (a timeout, a network error) while no broker is reachable
+   * ({@link KafkaReachability}) is an outage ({@link RelayUnavailableException}). A record the producer had taken whose
    * delivery timeout expired got no answer from a connected broker ({@link RelayTimeoutException}: the
    * poller takes a window of nothing but those for a hung broker). Anything else fails this event only:
    * an unknown topic without auto-creation (no metadata within {@code max.block.ms}, raised inside
    * {@code send}), a record too large.
    */
-  static Throwable classify(Metric connections, Throwable err, boolean accepted) {
-    if (err instanceof RetriableException && connections != null
-        && connections.metricValue() instanceof Number n && n.longValue() == 0) {
+  static Throwable classify(KafkaReachability reach, Throwable err, boolean accepted) {
+    if (err instanceof RetriableException && reach != null && reach.noBrokerReachable(!accepted)) {
       return new RelayUnavailableException("no Kafka broker reachable: " + err.getMessage(), err);
     }
     if (accepted && err instanceof TimeoutException) {
       return new RelayTimeoutException("no answer from Kafka within delivery.timeout.ms: " + err.getMessage(), err);
     }
     return err;
-  }
-
-  /** The metric counting the producer's open broker connections; null if this client has none. */
-  static Metric connectionCount(Producer<?, ?> producer) {
-    for (Map.Entry<MetricName, ? extends Metric> m : producer.metrics().entrySet()) {
-      if ("connection-count".equals(m.getKey().name()) && "producer-metrics".equals(m.getKey().group())) {
-        return m.getValue();
-      }
-    }
-    return null; // unknown: no failure is taken for an outage
   }
 
   private static ProducerRecord<String, byte[]> toRecord(OutboxRecord r) {

@@ -25,6 +25,12 @@ final class SharedKafkaProducer {
     this.props = props;
   }
 
+  /** The producer's {@code max.block.ms}: how long {@code send()} waits for metadata. */
+  long maxBlockMs() {
+    Object v = props.get(org.apache.kafka.clients.producer.ProducerConfig.MAX_BLOCK_MS_CONFIG);
+    return v == null ? 60_000 : Long.parseLong(String.valueOf(v).trim());
+  }
+
   /** The producer, opened on first use (creating one can block: it resolves the bootstrap servers). */
   synchronized Future<KafkaProducer<String, byte[]>> acquire() {
     users++;
