@@ -87,6 +87,7 @@ def metric_names(expr, problems, where):
   text = re.sub(r"\[[^\]]*\]", "", text)                   # ranges and subqueries
   text = re.sub(r"\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)", "", text)
   text = re.sub(r"\$\w+", "", text)                        # Grafana variables
+  text = re.sub(r"\boffset\s+-?\d+[a-z]+", "", text)          # offset modifiers (offset 1d)
   names = set()
   for m in re.finditer(r"[A-Za-z_:][A-Za-z0-9_:]*", text):
     word = m.group(0)
@@ -128,8 +129,8 @@ def check_rules(problems, known_anchors):
       seen.add(name)
       if "for" in rule and not re.fullmatch(r"\d+[smhd]", str(rule["for"])):
         problems.append("%s: bad for %s" % (where, rule["for"]))
-      if rule.get("labels", {}).get("severity") not in ("warning", "critical"):
-        problems.append("%s: severity must be warning or critical" % where)
+      if rule.get("labels", {}).get("severity") not in ("info", "warning", "critical"):
+        problems.append("%s: severity must be info, warning or critical" % where)
       ann = rule.get("annotations", {})
       if not ann.get("summary"):
         problems.append("%s: no summary" % where)
