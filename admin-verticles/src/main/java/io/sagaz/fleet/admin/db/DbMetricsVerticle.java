@@ -8,6 +8,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,7 +64,7 @@ public final class DbMetricsVerticle extends VerticleBase {
           return ok("replication");
         })
         .recover(e -> failed("replication", "pg_stat_replication", e, () -> metrics.replication(Map.of())));
-    List<Future<Void>> all = new java.util.ArrayList<>();
+    List<Future<Void>> all = new ArrayList<>();
     all.add(replication);
     for (PgBouncerConsole c : consoles) {
       String source = "pgbouncer " + c.name();

@@ -17,13 +17,16 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One PgBouncer's admin console (an entry of {@code db.pgbouncerAdminUrl}), asked for {@code SHOW POOLS}. The console
- * only speaks the simple query protocol, which is what {@code SqlClient.query()} uses (never
+ * One PgBouncer's admin console (an entry of {@code db.pgbouncerAdminUrl}), asked for {@code SHOW POOLS}.
+ * The console only speaks the simple query protocol, which is what {@code SqlClient.query()} uses (never
  * {@code preparedQuery} here). One connection is enough: it is asked every few seconds at most.
  */
 public final class PgBouncerConsole {
   static final String SHOW_POOLS = "SHOW POOLS";
-  /** Name of the console's client pool in the Vert.x pool metrics (beside the node's own pool). */
+  /**
+   * Name of a console's client pool in the Vert.x pool metrics (beside the node's own pool), followed by
+   * the console's pool label: one series per console.
+   */
   public static final String CLIENT_POOL_NAME = "sagaz-pgbouncer-console";
   /** A console that does not answer within this is reported as down rather than awaited. */
   static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -43,8 +46,10 @@ public final class PgBouncerConsole {
       // ignore_startup_parameters), nothing the console would refuse.
       PgConnectOptions options = PgConnectOptions.fromUri(url)
           .setProperties(Map.of("application_name", "sagaz-admin", "client_encoding", "UTF8"));
-      Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(1).setName(CLIENT_POOL_NAME)).connectingTo(options).using(vertx).build();
-      return new PgBouncerConsole(poolName(url), pool);
+      String name = poolName(url);
+      Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(1).setName(CLIENT_POOL_NAME + "-" + name))
+          .connectingTo(options).using(vertx).build();
+      return new PgBouncerConsole(name, pool);
     }).toList();
   }
 

@@ -51,6 +51,9 @@ class PgBouncerConfigTest {
     ConfigException empty = catchThrowableOfType(ConfigException.class, () -> new ConfigLoader(Map.of("SAGAZ_DB_PGBOUNCER_ADMIN_URL",
         "postgresql://postgres@pgbouncer-rw:6432/pgbouncer,")).load(null, Map.of()));
     assertThat(empty.getMessage()).contains("empty entry");
+    ConfigException twice = catchThrowableOfType(ConfigException.class, () -> new ConfigLoader(Map.of("SAGAZ_DB_PGBOUNCER_ADMIN_URL",
+        "postgresql://postgres@pgbouncer-rw:6432/pgbouncer, postgresql://postgres@pgbouncer-rw:6432/pgbouncer")).load(null, Map.of()));
+    assertThat(twice.getMessage()).contains("given twice");
   }
 
   @Test

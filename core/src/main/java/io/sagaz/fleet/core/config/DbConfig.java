@@ -71,6 +71,9 @@ public record DbConfig(Optional<String> url, Optional<String> analyticsUrl, int 
     if (list.stream().anyMatch(String::isEmpty)) {
       throw new ConfigException("db.pgbouncerAdminUrl", "an empty entry in the comma-separated list of console URLs");
     }
+    if (list.stream().distinct().count() < list.size()) {
+      throw new ConfigException("db.pgbouncerAdminUrl", "a console URL is given twice; each console is reported once");
+    }
     return list;
   }
 
