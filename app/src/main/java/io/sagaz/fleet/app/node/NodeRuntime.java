@@ -68,6 +68,14 @@ public final class NodeRuntime {
    * The pool with its sessions named {@code applicationName} in {@code pg_stat_activity}: a distinct
    * name per node lets {@code GET /api/v1/pool} count this node's sessions, not the whole fleet's.
    */
+  public static Pool pool(Vertx vertx, DbConfig db, String url, String applicationName) {
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(db.poolSize()).setName(POOL_NAME).setShared(true))
+        .connectingTo(connectOptions(db, url).addProperty("application_name", applicationName))
+        .using(vertx)
+        .build();
+  }
+
   /**
    * The pool of {@code db.analyticsUrl}, for heavy reads that may lag (a replica behind pgbouncer-ro).
    * Half the node pool's size: these are occasional operator queries. No prepared-statement cache
@@ -78,14 +86,6 @@ public final class NodeRuntime {
     return PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(Math.max(2, db.poolSize() / 2)).setName(ANALYTICS_POOL_NAME).setShared(true))
         .connectingTo(connectOptions(url, true).addProperty("application_name", applicationName))
-        .using(vertx)
-        .build();
-  }
-
-  public static Pool pool(Vertx vertx, DbConfig db, String url, String applicationName) {
-    return PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(db.poolSize()).setName(POOL_NAME).setShared(true))
-        .connectingTo(connectOptions(db, url).addProperty("application_name", applicationName))
         .using(vertx)
         .build();
   }
