@@ -8,6 +8,8 @@ import io.sagaz.fleet.core.saga.SagaAction;
 import io.sagaz.fleet.core.saga.SagaDefinition;
 import io.sagaz.fleet.core.saga.SagaEvent;
 import io.sagaz.fleet.core.saga.SagaState;
+import io.sagaz.fleet.core.saga.SagaStatus;
+import io.sagaz.fleet.core.saga.StepStatus;
 import io.sagaz.fleet.core.saga.SagaStateMachine;
 import io.sagaz.fleet.core.saga.Transition;
 import io.sagaz.fleet.core.saga.UuidV7;
@@ -171,7 +173,8 @@ final class SagaEngine {
           continue;
         }
         if (live.putIfAbsent(saga.state.sagaId(), saga) == null) {
-          log.info("saga {} ({}) resumed by node {} in status {}", saga.state.sagaId(), saga.def.name(), node, saga.state.status());
+          SagaLogContext.log(saga.state.sagaId(), saga.def.name(), () -> log.info("saga {} ({}) resumed by node {} in status {}",
+              saga.state.sagaId(), saga.def.name(), node, saga.state.status()));
           submit(saga, new SagaEvent.Resume(node, Instant.now()));
           n++;
         }
@@ -302,6 +305,9 @@ final class SagaEngine {
       for (var e : t.events()) {
         vertx.eventBus().publish(Addresses.SAGA_EVENTS, SagaJson.lifecycle(e, saga.state.sagaId(), saga.def.name()));
         metrics.lifecycle(e.type(), saga.def.name());
+        if (e.status() == SagaStatus.FAILED) {
+          logFailed(saga);
+        }
         outbox = true;
       }
     }
@@ -348,9 +354,22 @@ final class SagaEngine {
         });
   }
 
+  /** The one outcome that needs a person: a compensation that could not complete. */
+  private void logFailed(LiveSaga saga) {
+    String steps = saga.state.steps().entrySet().stream()
+        .filter(st -> st.getValue().status() == StepStatus.COMPENSATION_FAILED)
+        .map(st -> st.getKey() + " (" + st.getValue().error() + ")")
+        .collect(java.util.stream.Collectors.joining(", "));
+    SagaLogContext.log(saga.state.sagaId(), saga.def.name(), () -> log.warn(
+        "saga {} ({}) FAILED: the compensation of {} could not complete; it waits for an operator"
+            + " (POST /api/v1/sagas/{}/retry-compensation)", saga.state.sagaId(), saga.def.name(),
+        steps.isEmpty() ? "a step" : steps, saga.state.sagaId()));
+  }
+
   private void drop(LiveSaga saga, String why) {
     if (live.remove(saga.state.sagaId(), saga) && why != null) {
-      log.warn("saga {} dropped by node {}: {}", saga.state.sagaId(), node, why);
+      SagaLogContext.log(saga.state.sagaId(), saga.def.name(),
+          () -> log.warn("saga {} dropped by node {}: {}", saga.state.sagaId(), node, why));
     }
     if (saga.timerId >= 0) {
       vertx.cancelTimer(saga.timerId);

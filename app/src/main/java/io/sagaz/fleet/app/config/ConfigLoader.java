@@ -27,13 +27,15 @@ public final class ConfigLoader {
   public static final Path DEFAULT_FILE = Path.of("conf", "sagaz.yaml");
   /** Environment variable that names the config file when {@code --config} is not given. */
   public static final String CONFIG_ENV = "SAGAZ_CONFIG";
+  /** Environment variable choosing the log format (conf/logback.xml): text or json. */
+  public static final String LOG_FORMAT_ENV = "SAGAZ_LOG_FORMAT";
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   /** SAGAZ_* variables that are not configuration keys but are read elsewhere (CLI, launcher, tests). */
   private static final java.util.Set<String> OTHER_ENV = java.util.Set.of(
-      CONFIG_ENV, "SAGAZ_URL", "SAGAZ_MIGRATION_URL", "SAGAZ_LOG_LEVEL", "SAGAZ_SKIP_BUILD", "SAGAZ_CDS", "SAGAZ_BIND_ADDRESS");
+      CONFIG_ENV, "SAGAZ_URL", "SAGAZ_MIGRATION_URL", "SAGAZ_LOG_LEVEL", LOG_FORMAT_ENV, "SAGAZ_SKIP_BUILD", "SAGAZ_CDS", "SAGAZ_BIND_ADDRESS");
 
   private final Map<String, String> env;
 
@@ -49,6 +51,11 @@ public final class ConfigLoader {
    * @param overrides dotted key -> value from command-line options, applied last
    */
   public SagazConfig load(Path file, Map<String, String> overrides) {
+    String logFormat = env.get(LOG_FORMAT_ENV);
+    if (logFormat != null && !logFormat.equals("text") && !logFormat.equals("json")) {
+      // logback takes it as the name of an appender: any other value and the node would log nothing
+      throw new ConfigException(LOG_FORMAT_ENV, "must be text or json, was '" + logFormat + "'");
+    }
     RawConfig raw = new RawConfig();
     for (ConfigKey key : ConfigKeys.ALL) {
       raw.set(key.path(), key.defaultValue(), "");

@@ -128,6 +128,16 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theLogFormatIsTextOrJsonAndAnythingElseIsRefusedNamingTheVariable() {
+    ConfigLoader json = new ConfigLoader(Map.of("SAGAZ_LOG_FORMAT", "json"));
+    json.load(null, Map.of());
+    assertThat(json.unknownEnvironmentVariables()).isEmpty();
+    ConfigException e = configError(() -> new ConfigLoader(Map.of("SAGAZ_LOG_FORMAT", "yaml")).load(null, Map.of()));
+    assertThat(e.key()).isEqualTo("SAGAZ_LOG_FORMAT");
+    assertThat(e.getMessage()).contains("text or json", "'yaml'");
+  }
+
+  @Test
   void theSeedsDatabaseVariablesAreReadAndAConflictWithTheOwnNamesIsRefused() throws Exception {
     Map<String, String> seed = Map.of(
         "SAGAZ_STORAGE_URL", "postgresql://pgbouncer-rw:6432/sagaz",
