@@ -13,6 +13,15 @@ kubectl kustomize k8s/ > "$rendered"
 python3 k8s/tools/check-manifests.py "$rendered"
 kubectl kustomize k8s/monitoring/ > /dev/null && echo "k8s/monitoring: renders on its own"
 python3 k8s/tools/check-monitoring.py
+# PromQL itself (the check above only knows names): every rule parsed by Prometheus' own tool.
+if command -v promtool >/dev/null 2>&1; then
+  promtool check rules k8s/monitoring/prometheus-alerts.yml >/dev/null
+  echo "alert rules: promtool ok"
+  promtool check config docker/prometheus/prometheus.yml >/dev/null
+  echo "docker Prometheus config: promtool ok"
+else
+  echo "promtool not found: alert rules not parsed (apt-get install prometheus)"
+fi
 for f in docker/postgres/*.sh; do bash -n "$f"; done
 sh -n docker/pgbouncer/entrypoint.sh
 sh -n docker/sagaz
