@@ -44,8 +44,9 @@ public final class EventBusRelay implements Relay {
       DeliveryOptions opts = new DeliveryOptions().setSendTimeout(timeoutMs);
       JsonObject body;
       try {
-        RelayHeaders.of(r).forEach(opts::addHeader);
-        body = body(r);
+        JsonObject extra = RelayHeaders.extra(r); // parsed once: into the delivery headers and the body
+        RelayHeaders.of(r, extra).forEach(opts::addHeader);
+        body = body(r, extra);
       } catch (MalformedEventException e) {
         out.add(Future.failedFuture(e));
         continue;
@@ -67,7 +68,7 @@ public final class EventBusRelay implements Relay {
     return Future.failedFuture(e);
   }
 
-  static JsonObject body(OutboxRecord r) {
+  static JsonObject body(OutboxRecord r, JsonObject headers) {
     return new JsonObject()
         .put("version", 1)
         .put("eventId", r.eventId().toString())
@@ -77,7 +78,7 @@ public final class EventBusRelay implements Relay {
         .put("sagaId", r.sagaId() == null ? null : r.sagaId().toString())
         .put("topic", r.topic())
         .put("payload", MalformedEventException.object("payload", r.payloadJson()))
-        .put("headers", MalformedEventException.object("headers", r.headersJson()));
+        .put("headers", headers);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.sagaz.fleet.outbox.relay;
 
 import io.sagaz.fleet.core.outbox.OutboxRecord;
+import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -14,9 +15,20 @@ public final class RelayHeaders {
 
   /** @throws MalformedEventException when the row's headers are not a JSON object */
   public static Map<String, String> of(OutboxRecord r) {
+    boolean none = r.headersJson() == null || r.headersJson().equals("{}");
+    return of(r, none ? null : extra(r));
+  }
+
+  /** The row's own headers, parsed: for a relay that also sends them whole. */
+  static JsonObject extra(OutboxRecord r) {
+    return MalformedEventException.object("headers", r.headersJson());
+  }
+
+  /** {@link #of(OutboxRecord)} with the row's own headers already parsed ({@code null}: none). */
+  static Map<String, String> of(OutboxRecord r, JsonObject extra) {
     Map<String, String> h = new LinkedHashMap<>();
-    if (r.headersJson() != null && !r.headersJson().equals("{}")) {
-      MalformedEventException.object("headers", r.headersJson()).forEach(e -> {
+    if (extra != null) {
+      extra.forEach(e -> {
         if (e.getValue() != null) {
           h.put(e.getKey(), String.valueOf(e.getValue()));
         }
