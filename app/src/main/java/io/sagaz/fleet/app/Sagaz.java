@@ -4,6 +4,7 @@ import io.sagaz.fleet.app.cli.MigrateCommand;
 import io.sagaz.fleet.app.cli.NodeCommand;
 import io.sagaz.fleet.app.cli.StatusCommand;
 import io.sagaz.fleet.app.cli.init.InitCommand;
+import io.sagaz.fleet.app.cli.outbox.OutboxCommand;
 import io.sagaz.fleet.app.cli.partition.PartitionCommand;
 import io.sagaz.fleet.core.config.ConfigException;
 import picocli.CommandLine;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Command;
         MigrateCommand.class,
         StatusCommand.class,
         PartitionCommand.class,
+        OutboxCommand.class,
         InitCommand.class,
         CommandLine.HelpCommand.class,
     })

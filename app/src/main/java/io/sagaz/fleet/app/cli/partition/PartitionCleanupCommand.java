@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "cleanup", mixinStandardHelpOptions = true,
     description = "Drop partitions entirely older than an age (e.g. 12m, 30d); unsent outbox events are never dropped.")
-final class PartitionCleanupCommand extends ApiCommand {
+final class PartitionCleanupCommand extends PartitionApiCommand {
   @Option(names = "--older-than", required = true, paramLabel = "AGE",
       description = "A number and a unit: d (days), w (weeks), m (months), y (years), e.g. 12m or 30d.")
   String olderThan;
@@ -33,14 +33,14 @@ final class PartitionCleanupCommand extends ApiCommand {
   private LocalDate before;
 
   @Override
-  void validate() {
+  protected void validate() {
     PartitionAge age = PartitionAge.parse(olderThan);
     tables = table == null ? Arrays.asList(PartitionedTable.values()) : List.of(PartitionedTable.of(table));
     before = age.before(LocalDate.now(ZoneOffset.UTC));
   }
 
   @Override
-  void execute(AdminApi client, PrintWriter out) throws AdminApi.Failure {
+  protected void execute(AdminApi client, PrintWriter out) throws AdminApi.Failure {
     JsonArray actions = new JsonArray();
     JsonObject last = new JsonObject();
     for (PartitionedTable t : tables) {

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 /** {@code sagaz partition create --table saga_executions --range 2025-01-01:2025-12-31}. */
 @Command(name = "create", mixinStandardHelpOptions = true,
     description = "Create the partitions of a table covering a date range (both ends included); runs on the maintenance leader.")
-final class PartitionCreateCommand extends ApiCommand {
+final class PartitionCreateCommand extends PartitionApiCommand {
   @Option(names = "--table", required = true, paramLabel = "TABLE",
       description = "saga_executions, saga_audit_log or saga_outbox.")
   String table;
@@ -23,14 +23,14 @@ final class PartitionCreateCommand extends ApiCommand {
   private DateRange parsedRange;
 
   @Override
-  void validate() {
+  protected void validate() {
     parsedTable = PartitionedTable.of(table);
     parsedRange = DateRange.parse(range);
     parsedTable.partitionStarts(parsedRange); // refuses ranges with too many partitions
   }
 
   @Override
-  void execute(AdminApi client, PrintWriter out) throws AdminApi.Failure {
+  protected void execute(AdminApi client, PrintWriter out) throws AdminApi.Failure {
     JsonObject body = new JsonObject()
         .put("table", parsedTable.tableName())
         .put("from", parsedRange.from().toString())

@@ -13,19 +13,19 @@ import picocli.CommandLine.Option;
 /** {@code sagaz partition list}: the partitions, their ranges, sizes and DEFAULT partition rows. */
 @Command(name = "list", mixinStandardHelpOptions = true,
     description = "List partitions with their ranges, estimated rows and sizes, and rows left in DEFAULT partitions.")
-final class PartitionListCommand extends ApiCommand {
+final class PartitionListCommand extends PartitionApiCommand {
   @Option(names = "--table", paramLabel = "TABLE", description = "Only this table.")
   String table;
 
   private String only;
 
   @Override
-  void validate() {
+  protected void validate() {
     only = table == null ? null : PartitionedTable.of(table).tableName();
   }
 
   @Override
-  void execute(AdminApi client, PrintWriter out) throws AdminApi.Failure {
+  protected void execute(AdminApi client, PrintWriter out) throws AdminApi.Failure {
     JsonObject reply = client.get("/partitions", Map.of());
     JsonArray partitions = new JsonArray(reply.getJsonArray("partitions", new JsonArray()).stream()
         .map(JsonObject.class::cast).filter(p -> only == null || only.equals(p.getString("table"))).toList());

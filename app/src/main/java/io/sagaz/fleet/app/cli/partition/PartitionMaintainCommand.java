@@ -8,14 +8,9 @@ import picocli.CommandLine.Command;
 /** {@code sagaz partition maintain}: runs partition maintenance now, on the maintenance leader. */
 @Command(name = "maintain", mixinStandardHelpOptions = true,
     description = "Run partition maintenance now on the maintenance leader and print what it did.")
-final class PartitionMaintainCommand extends ApiCommand {
+final class PartitionMaintainCommand extends PartitionApiCommand {
   @Override
-  void validate() {
-    // no arguments beyond the connection options
-  }
-
-  @Override
-  void execute(AdminApi client, PrintWriter out) throws AdminApi.Failure {
+  protected void execute(AdminApi client, PrintWriter out) throws AdminApi.Failure {
     printActions(out, client.post("/partitions/maintain", new JsonObject()));
   }
 }

@@ -2,13 +2,11 @@ package io.sagaz.fleet.app.it.maintenance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sagaz.fleet.app.Sagaz;
+import io.sagaz.fleet.app.cli.CliRun;
 import io.sagaz.fleet.testkit.NodeProcess;
 import io.sagaz.fleet.testkit.PostgresFixture;
 import io.sagaz.fleet.testkit.TestDatabase;
 import io.vertx.core.json.JsonObject;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -37,25 +35,12 @@ class PartitionCliIT {
     PostgresFixture.shared().drop(db);
   }
 
-  record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
+  private static CliRun run(String... args) {
     return runAt(node, args);
   }
 
-  private static Run runAt(NodeProcess target, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    var cmd = Sagaz.commandLine();
-    cmd.setOut(new PrintWriter(out));
-    cmd.setErr(new PrintWriter(err));
-    String[] all = new String[args.length + 4];
-    System.arraycopy(args, 0, all, 0, args.length);
-    all[args.length] = "--url";
-    all[args.length + 1] = target.adminUrl();
-    all[args.length + 2] = "--token";
-    all[args.length + 3] = target.token();
-    return new Run(cmd.execute(all), out.toString(), err.toString());
+  private static CliRun runAt(NodeProcess target, String... args) {
+    return CliRun.at(target.adminUrl(), target.token(), args);
   }
 
   private static long count(String sql) throws Exception {
@@ -67,7 +52,7 @@ class PartitionCliIT {
 
   @Test
   void seedCreateCommandMakesTwelveMonthlyPartitionsAndPrintsThem() throws Exception {
-    Run r = run("partition", "create", "--table", "saga_executions", "--range", "2025-01-01:2025-12-31");
+    CliRun r = run("partition", "create", "--table", "saga_executions", "--range", "2025-01-01:2025-12-31");
 
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out()).contains("ACTION", "PARTITION", "saga_executions_y2025m01", "saga_executions_y2025m12");
@@ -76,12 +61,12 @@ class PartitionCliIT {
 
   @Test
   void listPrintsATableForPeopleAndJsonWithTheFlag() {
-    Run table = run("partition", "list");
+    CliRun table = run("partition", "list");
     assertThat(table.exit()).as(table.err()).isZero();
     assertThat(table.out().lines().findFirst().orElseThrow()).startsWith("TABLE").contains("PARTITION", "FROM", "TO", "ROWS", "SIZE");
     assertThat(table.out()).contains("saga_outbox_default", "DEFAULT");
 
-    Run json = run("partition", "list", "--table", "saga_outbox", "--json");
+    CliRun json = run("partition", "list", "--table", "saga_outbox", "--json");
     assertThat(json.exit()).as(json.err()).isZero();
     JsonObject body = new JsonObject(json.out());
     assertThat(body.getJsonArray("partitions")).isNotEmpty()
@@ -92,7 +77,7 @@ class PartitionCliIT {
   void cleanupOlderThanTwelveMonthsDropsOnlyPartitionsPastIt() throws Exception {
     assertThat(run("partition", "create", "--table", "saga_audit_log", "--range", "2020-01-01:2020-03-31").exit()).isZero();
 
-    Run r = run("partition", "cleanup", "--older-than", "12m", "--table", "saga_audit_log");
+    CliRun r = run("partition", "cleanup", "--older-than", "12m", "--table", "saga_audit_log");
 
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out()).contains("dropped", "saga_audit_log_y2020m01", "saga_audit_log_y2020m03");
@@ -102,18 +87,18 @@ class PartitionCliIT {
 
   @Test
   void maintainPrintsWhoRanItUnderWhichEpoch() {
-    Run r = run("partition", "maintain", "--json");
+    CliRun r = run("partition", "maintain", "--json");
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(new JsonObject(r.out()).getString("holder")).isEqualTo("cli");
 
-    Run people = run("partition", "maintain");
+    CliRun people = run("partition", "maintain");
     assertThat(people.out()).containsPattern("\\d+ action\\(s\\) by cli \\(epoch \\d+, run \\d+, \\d+ ms\\)");
   }
 
   @Test
   void withoutAMaintenanceLeaderTheApiAnswers423AndTheCliSaysSoAndExits1() {
     try (NodeProcess adminOnly = NodeProcess.builder().name("cli-admin").dbUrl(db.url()).roles("admin").start()) {
-      Run r = runAt(adminOnly, "partition", "maintain");
+      CliRun r = runAt(adminOnly, "partition", "maintain");
 
       assertThat(r.exit()).isEqualTo(1);
       assertThat(r.err()).contains("HTTP 423", "no maintenance leader");
@@ -122,12 +107,9 @@ class PartitionCliIT {
 
   @Test
   void wrongTokenIsReportedWithAHint() {
-    StringWriter err = new StringWriter();
-    var cmd = Sagaz.commandLine();
-    cmd.setErr(new PrintWriter(err));
-    int exit = cmd.execute("partition", "list", "--url", node.adminUrl(), "--token", "not-the-token-at-all");
-    assertThat(exit).isEqualTo(1);
-    assertThat(err.toString()).contains("HTTP 401", "--token");
+    CliRun r = CliRun.at(node.adminUrl(), "not-the-token-at-all", "partition", "list");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).contains("sagaz partition list: GET /partitions: HTTP 401", "--token");
   }
 
   @Test
