@@ -34,6 +34,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -112,15 +113,19 @@ class AdminApiTest {
   void consoleIsServedWithoutATokenAndTheRootLeadsToIt(VertxTestContext tc) {
     Future<HttpResponse<Buffer>> root = open(HttpMethod.GET, "/").followRedirects(false).send();
     Future<HttpResponse<Buffer>> page = open(HttpMethod.GET, "/console/").send();
-    Future<HttpResponse<Buffer>> script = open(HttpMethod.GET, "/console/console.js").send();
-    Future.all(root, page, script).onComplete(tc.succeeding(all -> tc.verify(() -> {
+    // the page's ES modules: a browser refuses one served with another content type
+    List<Future<HttpResponse<Buffer>>> modules = Stream.of("console", "api", "cluster", "outbox", "sagas", "partitions")
+        .map(m -> open(HttpMethod.GET, "/console/" + m + ".js").send()).toList();
+    Future.all(root, page, Future.all(modules)).onComplete(tc.succeeding(all -> tc.verify(() -> {
       assertThat(root.result().statusCode()).isEqualTo(302);
       assertThat(root.result().getHeader("Location")).isEqualTo("/console/");
       assertThat(page.result().statusCode()).isEqualTo(200);
-      assertThat(page.result().bodyAsString()).contains("<title>Sagaz Fleet console</title>", "console.js");
-      assertThat(script.result().statusCode()).isEqualTo(200);
-      assertThat(script.result().getHeader("Content-Type")).contains("javascript");
-      assertThat(script.result().bodyAsString()).contains("\"Authorization\": \"Bearer \"");
+      assertThat(page.result().bodyAsString()).contains("<title>Sagaz Fleet console</title>", "<script type=\"module\" src=\"console.js\">");
+      for (Future<HttpResponse<Buffer>> m : modules) {
+        assertThat(m.result().statusCode()).isEqualTo(200);
+        assertThat(m.result().getHeader("Content-Type")).contains("javascript");
+      }
+      assertThat(modules.get(1).result().bodyAsString()).contains("\"Authorization\": \"Bearer \"");
       tc.completeNow();
     })));
   }
