@@ -6,6 +6,7 @@ import io.sagaz.fleet.app.cli.StatusCommand;
 import io.sagaz.fleet.app.cli.init.InitCommand;
 import io.sagaz.fleet.app.cli.outbox.OutboxCommand;
 import io.sagaz.fleet.app.cli.partition.PartitionCommand;
+import io.sagaz.fleet.app.cli.saga.SagaCommand;
 import io.sagaz.fleet.core.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Command;
         StatusCommand.class,
         PartitionCommand.class,
         OutboxCommand.class,
+        SagaCommand.class,
         InitCommand.class,
         CommandLine.HelpCommand.class,
     })

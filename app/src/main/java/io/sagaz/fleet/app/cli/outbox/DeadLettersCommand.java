@@ -2,6 +2,7 @@ package io.sagaz.fleet.app.cli.outbox;
 
 import io.sagaz.fleet.app.cli.api.AdminApi;
 import io.sagaz.fleet.app.cli.api.ApiCommand;
+import io.sagaz.fleet.app.cli.api.Arguments;
 import io.sagaz.fleet.app.cli.api.TextTable;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -29,11 +30,9 @@ final class DeadLettersCommand extends ApiCommand {
 
   @Override
   protected void validate() {
-    if (limit < 1 || limit > 1000) {
-      throw new IllegalArgumentException("--limit " + limit + " is out of range: give 1 to 1000");
-    }
-    ReplayCommand.requireNonBlank("--topic", topic);
-    ReplayCommand.requireNonBlank("--event-type", eventType);
+    Arguments.between("--limit", limit, 1, 1000);
+    Arguments.nonBlank("--topic", topic);
+    Arguments.nonBlank("--event-type", eventType);
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.sagaz.fleet.app.cli.outbox;
 
 import io.sagaz.fleet.app.cli.api.AdminApi;
 import io.sagaz.fleet.app.cli.api.ApiCommand;
+import io.sagaz.fleet.app.cli.api.Arguments;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
@@ -10,7 +11,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.UUID;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -42,8 +42,8 @@ final class ReplayCommand extends ApiCommand {
 
   @Override
   protected void validate() {
-    requireNonBlank("--topic", topic);
-    requireNonBlank("--event-type", eventType);
+    Arguments.nonBlank("--topic", topic);
+    Arguments.nonBlank("--event-type", eventType);
     boolean filtered = topic != null || eventType != null || olderThan != null;
     boolean byId = ids != null && !ids.isEmpty();
     if ((byId ? 1 : 0) + (filtered ? 1 : 0) + (all ? 1 : 0) != 1) {
@@ -54,7 +54,7 @@ final class ReplayCommand extends ApiCommand {
         throw new IllegalArgumentException("--id: " + ids.size() + " ids; replay at most 1000 at a time");
       }
       JsonArray checked = new JsonArray();
-      ids.forEach(id -> checked.add(uuid(id)));
+      ids.forEach(id -> checked.add(Arguments.uuid("--id", id, "an event id")));
       request = new JsonObject().put("ids", checked);
       return;
     }
@@ -83,26 +83,6 @@ final class ReplayCommand extends ApiCommand {
       out.println((request.getJsonArray("ids").size() - replayed) + " of the ids given are not dead letters (sent, pending or unknown)");
     }
     out.flush();
-  }
-
-  static void requireNonBlank(String option, String value) {
-    if (value != null && value.isBlank()) {
-      throw new IllegalArgumentException(option + " must not be blank");
-    }
-  }
-
-  private static String uuid(String id) {
-    try {
-      String trimmed = id.strip();
-      UUID parsed = UUID.fromString(trimmed);
-      // UUID.fromString accepts short forms such as 1-2-3-4-5; the API wants the canonical one.
-      if (!parsed.toString().equalsIgnoreCase(trimmed)) {
-        throw new IllegalArgumentException();
-      }
-      return parsed.toString();
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--id '" + id + "' is not an event id (a UUID like 3f2c1a9e-5b7d-4c1e-9a0b-2d4e6f8a1c3e)");
-    }
   }
 
   private static String instant(String when) {

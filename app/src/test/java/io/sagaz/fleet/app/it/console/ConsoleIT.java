@@ -2,13 +2,12 @@ package io.sagaz.fleet.app.it.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sagaz.fleet.app.it.saga.SlowOrderSaga;
 import io.sagaz.fleet.testkit.NodeProcess;
 import io.sagaz.fleet.testkit.PostgresFixture;
 import io.sagaz.fleet.testkit.TestDatabase;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -27,49 +26,24 @@ class ConsoleIT {
   private static final String TOKEN = "it-token-0123456789abcdef";
 
   private static TestDatabase db;
-  private static Path sagas;
   private static NodeProcess node;
 
-  /**
-   * The demo order saga with steps that may take 15 s: its participants answer after the input's
-   * {@code delayMs} (at most 10 s), so a saga stays EXECUTING long enough for a person to cancel it.
-   */
-  private static final String SLOW_ORDER = """
-      name: slow-order
-      version: 1
-      deadline: 120s
-      failureStrategy: fail-fast
-      steps:
-        - name: reserve-inventory
-          action: demo.inventory.reserve
-          compensation: demo.inventory.release
-          timeout: 15s
-        - name: charge-payment
-          action: demo.payment.charge
-          compensation: demo.payment.refund
-          dependsOn: [reserve-inventory]
-          timeout: 15s
-      """;
-
   @BeforeAll
-  static void startNode() throws Exception {
+  static void startNode() {
     db = PostgresFixture.shared().createMigratedDatabase();
-    sagas = Files.createTempDirectory("console-sagas");
-    Files.writeString(sagas.resolve("slow-order.yaml"), SLOW_ORDER);
     node = NodeProcess.builder().name("console").dbUrl(db.url()).roles("saga", "outbox", "maintenance", "admin")
-        .adminToken(TOKEN).env("SAGAZ_NODE_DEMO", "true").env("SAGAZ_SAGA_DEFINITIONS_DIR", sagas.toString()).start();
+        .adminToken(TOKEN).env("SAGAZ_NODE_DEMO", "true")
+        .env("SAGAZ_SAGA_DEFINITIONS_DIR", SlowOrderSaga.definitionsDir().toString()).start();
   }
 
   @AfterAll
-  static void stopNode() throws Exception {
+  static void stopNode() {
     try {
       if (node != null) {
         node.close();
       }
     } finally {
       PostgresFixture.shared().drop(db);
-      Files.deleteIfExists(sagas.resolve("slow-order.yaml"));
-      Files.deleteIfExists(sagas);
     }
   }
 
@@ -123,7 +97,7 @@ class ConsoleIT {
   void aRunningSagaIsCancelledFromItsDetailView() throws Exception {
     String id = startSaga(new JsonObject().put("delayMs", 10_000));
     try (Browser browser = connected()) {
-      browser.type("#sagas input[name=name]", "slow-order");
+      browser.type("#sagas input[name=name]", SlowOrderSaga.NAME);
       browser.click("#sagas .filters button[type=submit]");
       browser.awaitText("#sagas .content", id);
       browser.click("#sagas .content button.link[data-saga-id='" + id + "']");
@@ -170,7 +144,7 @@ class ConsoleIT {
   }
 
   private static String startSaga(JsonObject input) {
-    HttpResponse<String> started = node.send("POST", "/api/v1/sagas/slow-order", new JsonObject().put("input", input).encode(), TOKEN);
+    HttpResponse<String> started = node.send("POST", "/api/v1/sagas/" + SlowOrderSaga.NAME, new JsonObject().put("input", input).encode(), TOKEN);
     assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
     String id = new JsonObject(started.body()).getString("sagaId");
     assertThat(NodeProcess.eventually(Duration.ofSeconds(20), () -> "EXECUTING".equals(sagaStatus(id)))).isTrue();

@@ -1,4 +1,4 @@
-package io.sagaz.fleet.app.it;
+package io.sagaz.fleet.app.cli;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -10,11 +10,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An HTTP server that answers 500 to everything and counts what reached it: where a CLI command with
  * bad arguments is pointed, to show it sent nothing.
  */
-public final class CountingServer implements AutoCloseable {
+final class CountingServer implements AutoCloseable {
   private final HttpServer server;
   private final AtomicInteger requests = new AtomicInteger();
 
-  public CountingServer() {
+  CountingServer() {
     try {
       server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     } catch (IOException e) {
@@ -28,11 +28,11 @@ public final class CountingServer implements AutoCloseable {
     server.start();
   }
 
-  public String url() {
+  String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
-  public int requests() {
+  int requests() {
     return requests.get();
   }
 
