@@ -3,6 +3,7 @@ package io.sagaz.fleet.outbox;
 import io.sagaz.fleet.client.Addresses;
 import io.sagaz.fleet.core.config.OutboxConfig;
 import io.sagaz.fleet.core.outbox.OutboxRecord;
+import io.sagaz.fleet.outbox.relay.MalformedEventException;
 import io.sagaz.fleet.outbox.relay.Relay;
 import io.sagaz.fleet.outbox.relay.RelayTimeoutException;
 import io.sagaz.fleet.outbox.relay.RelayUnavailableException;
@@ -202,12 +203,14 @@ final class OutboxPoller extends VerticleBase implements Wakeups.Wakeable, Relay
    * a failed attempt rather than a claim left hanging until its timeout, uncounted.
    */
   private List<Future<Void>> handOver(List<OutboxRecord> window) {
-    try {
-      return relay.publish(window);
-    } catch (RuntimeException e) {
-      log.error("relay {} threw instead of failing its futures", relay.getClass().getSimpleName(), e);
-      return window.stream().map(r -> Future.<Void>failedFuture(e)).toList();
-    }
+    return NotLoaded.publish(window, config.maxLoadBytes(), loaded -> {
+      try {
+        return relay.publish(loaded);
+      } catch (RuntimeException e) {
+        log.error("relay {} threw instead of failing its futures", relay.getClass().getSimpleName(), e);
+        return loaded.stream().map(r -> Future.<Void>failedFuture(e)).toList();
+      }
+    });
   }
 
   /** Publishes in windows of {@code maxInFlight}; collects one outcome (null = acked) per record. */
@@ -240,15 +243,19 @@ final class OutboxPoller extends VerticleBase implements Wakeups.Wakeable, Relay
       if (answers.contains(timedOut)) {
         relay.abandon(); // those events go back to be claimed again: the relay must not send them late
       }
-      if (answers.stream().allMatch(a -> a == timedOut || a instanceof RelayTimeoutException || a instanceof RelayUnavailableException)) {
+      // A malformed event failed before reaching the broker: it tells nothing about the broker
+      List<Throwable> brokerAnswers = answers.stream().filter(a -> !(a instanceof MalformedEventException)).toList();
+      if (!brokerAnswers.isEmpty()
+          && brokerAnswers.stream().allMatch(a -> a == timedOut || a instanceof RelayTimeoutException || a instanceof RelayUnavailableException)) {
         // No event got an answer (none by the attempt timeout, the relay's own timeout, or no broker
         // to reach): the broker is not there, or hung, which is an outage, not an attempt of these
         // events; in a window with any answer they are failed attempts. The rest of the batch is released
         // with this window instead of being sent after it (more waiting if the broker is gone, more
         // duplicates if it only stalled).
-        Throwable outage = answers.stream().filter(RelayUnavailableException.class::isInstance).findFirst()
-            .orElseGet(() -> new RelayUnavailableException(noAcknowledgement + " for any of the " + answers.size() + " events sent",
-                answers.get(0)));
+        Throwable outage = brokerAnswers.stream().filter(RelayUnavailableException.class::isInstance).findFirst()
+            .orElseGet(() -> new RelayUnavailableException(noAcknowledgement + " for any of the " + brokerAnswers.size() + " events sent",
+                brokerAnswers.get(0)));
+        answers.forEach(a -> outcomes.add(a instanceof MalformedEventException ? a : outage));
         while (outcomes.size() < records.size()) {
           outcomes.add(outage);
         }

@@ -82,7 +82,7 @@ final class OutboxStore {
   Future<ClaimedBatch> claim(int limit, boolean sweep) {
     String token = claimerPrefix + "/" + UUID.randomUUID();
     if (leaseHolder != null) {
-      Tuple args = Tuple.of(limit, config.lookbackDays(), token, config.shards(), leaseHolder);
+      Tuple args = Tuple.of(limit, config.lookbackDays(), token, config.shards(), leaseHolder, config.maxLoadBytes());
       return OneRoundTrip.transaction(pool, OutboxSql.BOOKKEEPING_TX, conn -> conn.preparedQuery(OutboxSql.CLAIM_ORDERED).execute(args))
           .map(rows -> toBatch(token, rows, null));
     }
@@ -95,6 +95,7 @@ final class OutboxStore {
     if (after != null) {
       args.addOffsetDateTime(after.nextAttemptAt()).addLong(after.id());
     }
+    args.addInteger(config.maxLoadBytes());
     String sql = after == null ? OutboxSql.CLAIM_LOCKED : OutboxSql.CLAIM_LOCKED_AFTER;
     return pool.getConnection().compose(conn -> {
       // BEGIN with its settings and the claim go out together; the transaction stays open

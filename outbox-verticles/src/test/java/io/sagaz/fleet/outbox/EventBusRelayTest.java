@@ -207,6 +207,30 @@ class EventBusRelayTest {
   }
 
   @Test
+  void aHandWrittenRowTooLargeToLoadDeadLettersWithoutBeingLoadedAndItsBatchIsDelivered() {
+    TestDatabase db = PostgresFixture.shared().createMigratedDatabase();
+    try (TestNode node = TestNode.start(db, TestNode.config("e8", outbox(2), null, null, null))) {
+      Set<String> delivered = consumeAndAck(node, "manual");
+      // 17 MiB of text each, over the 16 MiB load limit; stored compressed in a few hundred KiB
+      String huge = "jsonb_build_object('blob', repeat('x', 17 * 1024 * 1024))";
+      String insert = "INSERT INTO saga_outbox (aggregate_type, aggregate_id, event_type, topic, payload, headers) VALUES ";
+      TestNode.exec(db, insert + "('order', 'o-1', 'Good', 'manual', '{\"n\": 1}', '{}'),"
+          + " ('order', 'o-2', 'HugePayload', 'manual', " + huge + ", '{}'),"
+          + " ('order', 'o-3', 'HugeHeaders', 'manual', '{\"n\": 3}', " + huge + "),"
+          + " ('order', 'o-4', 'Good', 'manual', '{\"n\": 4}', '{}')");
+
+      assertThat(TestNode.await(Duration.ofSeconds(30), () -> count(db, "status = 'dead_letter'") == 2)).isTrue();
+      assertThat(count(db, "status = 'dead_letter' AND event_type = 'HugePayload' AND attempts = 2"
+          + " AND last_error LIKE '%payload: longer than 16777216 bytes as text%not loaded%'")).isEqualTo(1);
+      assertThat(count(db, "status = 'dead_letter' AND event_type = 'HugeHeaders'"
+          + " AND last_error LIKE '%headers: longer than 16777216 bytes as text%'")).isEqualTo(1);
+      assertThat(count(db, "status = 'sent' AND event_type = 'Good'")).isEqualTo(2);
+      assertThat(delivered).hasSize(2);
+      assertThat(node.meters.get("outbox.in.flight.events").gauge().value()).isZero();
+    }
+  }
+
+  @Test
   void stoppingDrainsTheBatchInFlight() {
     TestDatabase db = PostgresFixture.shared().createMigratedDatabase();
     TestNode node = TestNode.start(db, TestNode.config("e5", outbox(5), null, null, null));

@@ -170,6 +170,40 @@ class RabbitMqRelayTest {
   }
 
   /**
+   * A hand-written row whose headers are not an object, claimed with events that meet a stalled broker
+   * (connected, confirming nothing): it fails before reaching the broker, so it tells nothing about
+   * the broker. It uses up its attempts; the events around it, which got no answer, count none.
+   */
+  @Test
+  void aMalformedEventAmongAStallDeadLettersAloneAndChargesTheOthersNothing() throws Exception {
+    OutboxConfig outbox = new OutboxConfig(OutboxConfig.Relay.RABBITMQ, OutboxConfig.Ordering.NONE, 2, 200, 200,
+        Duration.ofMillis(200), 3, Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofSeconds(4), 16, 1 << 20, 7);
+    String topic = "orders.malformed";
+    behindProxy(topic, outbox, 100, (db, proxy, q, node) -> {
+      Set<String> committed = new HashSet<>(ids(node.commit(Events.many(topic, 20))));
+      assertThat(TestNode.await(Duration.ofSeconds(30), () -> count(db, "status = 'sent'") == 20)).isTrue();
+
+      proxy.stall();
+      TestNode.exec(db, "INSERT INTO saga_outbox (aggregate_type, aggregate_id, event_type, topic, payload, headers)"
+          + " VALUES ('order', 'o-x', 'StringHeaders', '" + topic + "', '{}', '\"x\"')");
+      Outages.commitThroughout(node, topic, 10, Duration.ofSeconds(12), committed);
+
+      // the pollers pause while the broker answers nothing, so the malformed row is tried less often then
+      assertThat(count(db, "event_type = 'StringHeaders' AND attempts >= 1 AND last_error LIKE '%headers: must be a JSON object%'"))
+          .as("the malformed event's attempts count:\n%s", TestNode.statuses(db)).isEqualTo(1);
+      assertThat(count(db, "event_type <> 'StringHeaders' AND (status IN ('failed', 'dead_letter') OR (status <> 'sent' AND attempts > 0))"))
+          .as("attempts charged to events that met the stall:\n%s", TestNode.statuses(db)).isZero();
+      proxy.restore();
+
+      assertThat(TestNode.await(Duration.ofSeconds(90), () -> count(db, "status = 'sent'") == committed.size()
+          && count(db, "status = 'dead_letter'") == 1)).as(() -> TestNode.statuses(db)).isTrue();
+      assertThat(count(db, "status = 'sent' AND attempts <> 1")).as("sent after more than one counted attempt").isZero();
+      assertThat(count(db, "status = 'dead_letter' AND event_type = 'StringHeaders' AND attempts = 3")).isEqualTo(1);
+      assertThat(TestNode.await(Duration.ofSeconds(30), () -> q.drain().containsAll(committed))).isTrue();
+    });
+  }
+
+  /**
    * A broker that stalls with a batch in flight and then recovers confirms what it had received by
    * then. The poller gave the batch back at its 2 s attempt timeout, so those events are delivered
    * twice (at least once is the contract), but only those: with a confirm window of 10 and a poller

@@ -60,6 +60,20 @@ public record OutboxConfig(
     }
   }
 
+  /** The floor of {@link #maxLoadBytes()}. */
+  public static final int MIN_LOAD_BYTES = 16 << 20;
+
+  /**
+   * The largest payload, or headers, a poller loads, as PostgreSQL renders the jsonb (with a space
+   * after every ':' and ','): eight times {@code maxPayloadBytes}, at least 16 MiB, so no event that
+   * {@code OutboxWriter} accepted comes near it. A bigger one can only be a row written by hand; loading
+   * it could exhaust the node's memory, and after the crash the next node would claim it and crash too.
+   * The poller fails it without loading it, and it ends in dead letters saying why.
+   */
+  public int maxLoadBytes() {
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(MIN_LOAD_BYTES, 8L * maxPayloadBytes));
+  }
+
   public OutboxConfig {
     if (relay == null) throw new ConfigException("outbox.relay", "must be set");
     if (ordering == null) throw new ConfigException("outbox.ordering", "must be set");

@@ -74,37 +74,47 @@ public final class OutboxSql {
       VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8::text::jsonb)
       """;
 
-  private static final String CLAIMED_COLUMNS = """
-      o.id, o.created_at, o.event_id, o.saga_id, o.aggregate_type, o.aggregate_id, o.event_type,
-                o.topic, o.payload::text AS payload, o.headers::text AS headers""";
-
-  private static final String CLAIM_RETURNING = "RETURNING " + CLAIMED_COLUMNS + ", o.attempts, o.claimed_at\n";
+  /**
+   * A claim's columns. Payload and headers come back as text, or as NULL when the text would be
+   * longer than the load limit, parameter {@code $loadLimit} ({@code OutboxConfig.maxLoadBytes()}):
+   * the poller fails such an event without loading it. Only a value stored in more than 64 KiB is
+   * measured (rendered once more, inside PostgreSQL); a smaller one renders to far less than the
+   * limit, and the usual few hundred bytes cost nothing extra.
+   */
+  private static String claimedColumns(int loadLimit) {
+    return """
+        o.id, o.created_at, o.event_id, o.saga_id, o.aggregate_type, o.aggregate_id, o.event_type, o.topic,
+               CASE WHEN pg_column_size(o.payload) <= 65536 OR octet_length(o.payload::text) <= $%1$d
+                    THEN o.payload::text END AS payload,
+               CASE WHEN pg_column_size(o.headers) <= 65536 OR octet_length(o.headers::text) <= $%1$d
+                    THEN o.headers::text END AS headers""".formatted(loadLimit);
+  }
 
   /**
    * Unordered claim by lock, in a transaction begun with {@link #lockedClaimTx}: the due rows in
    * the window, locked, left {@code pending}. {@code attempts} comes back as the number this attempt
    * will be ({@link #MARK_SENT_LOCKED} and {@link #MARK_FAILED_LOCKED} store it). $1 batch size, $2
-   * created_at from, $3 created_at before: the poller's recent window (an hour either side of
+   * created_at from, $3 created_at before, $4 the load limit ({@link #claimedColumns}): the poller's recent window (an hour either side of
    * now) or its sweep (the lookback, a day ahead). The window arrives as values, not as
    * {@code now() - ...}, so the planner prunes partitions while planning: over the daily partitions
    * (a week back, a week ahead) planning fell from 3.6-5.3 ms to 0.8 ms and execution from 0.8-1.8
    * ms to 0.2 ms for a small batch. Rows are stamped by the database's clock, so the day ahead
    * absorbs any skew between the node's clock and the database's.
    */
-  public static final String CLAIM_LOCKED = claimLocked("");
+  public static final String CLAIM_LOCKED = claimLocked("", 4);
 
   /**
    * {@link #CLAIM_LOCKED} for rows after a position in the due index: $4 next_attempt_at and $5 id
-   * of the last row of the batch claimed before. Through a backlog, a claim from the start of the
+   * of the last row of the batch claimed before; $6 the load limit. Through a backlog, a claim from the start of the
    * index walks every entry of the rows sent in the last moments: they stay in the index until
    * vacuum, and PostgreSQL can only skip them cheaply once no open transaction is older than their
    * "sent" mark, while the claims by lock keep transactions open for a whole publish (a claim of
    * 1,000 spent 35-43 ms before its first row during a drain).
    */
-  public static final String CLAIM_LOCKED_AFTER = claimLocked("   AND (o.next_attempt_at, o.id) > ($4, $5)\n");
+  public static final String CLAIM_LOCKED_AFTER = claimLocked("   AND (o.next_attempt_at, o.id) > ($4, $5)\n", 6);
 
-  private static String claimLocked(String andAfter) {
-    return "SELECT " + CLAIMED_COLUMNS + """
+  private static String claimLocked(String andAfter, int loadLimit) {
+    return "SELECT " + claimedColumns(loadLimit) + """
         , o.next_attempt_at, o.attempts + 1 AS attempts, now() AS claimed_at
           FROM saga_outbox o
          WHERE o.status IN ('pending', 'failed')
@@ -124,7 +134,7 @@ public final class OutboxSql {
    * waiting out a backoff holds back its own aggregate and no other. Claimed rows are not in the
    * aggregate index (migration V41), so the aggregates with one in flight come from the claimed
    * index: few rows, the batches in flight. $1 batch size, $2 lookback days, $3 claim token, $4 shard
-   * count, $5 lease holder. The status/due conditions are repeated on {@code o} so the row re-check
+   * count, $5 lease holder, $6 the load limit ({@link #claimedColumns}). The status/due conditions are repeated on {@code o} so the row re-check
    * under FOR UPDATE sees a head that another claimer took in the meantime.
    */
   public static final String CLAIM_ORDERED = """
@@ -154,7 +164,7 @@ public final class OutboxSql {
          SET status = 'claimed', claimed_by = $3, claimed_at = now(), attempts = o.attempts + 1
         FROM due
        WHERE o.id = due.id AND o.created_at = due.created_at
-      """ + CLAIM_RETURNING;
+      """ + "RETURNING " + claimedColumns(6) + ", o.attempts, o.claimed_at\n";
 
   // A plain string: a text block would lose the space after "WHERE " (trailing blanks are stripped).
   // $3..$4 bound created_at to the batch's own range, so only the partitions it spans are planned.

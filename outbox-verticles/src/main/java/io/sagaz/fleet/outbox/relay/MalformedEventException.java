@@ -4,8 +4,9 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
 /**
- * An outbox row whose payload or headers is not a JSON object, so no relay can build its message. The
- * outbox writer never stores one; a row written by hand can (the columns are plain jsonb). A relay
+ * An outbox row whose payload or headers is not a JSON object, or too large to load, so no relay can
+ * build its message. The outbox writer never stores one; a row written by hand can (the columns are
+ * plain jsonb). A relay
  * fails that one event with this, as a failed attempt (it ends in dead letters with this text), and
  * publishes the rest of its batch.
  */
@@ -29,6 +30,16 @@ public final class MalformedEventException extends IllegalArgumentException {
     }
     throw new MalformedEventException(field + ": must be a JSON object, was " + kind(json)
         + " (a row written to saga_outbox by hand?)");
+  }
+
+  /**
+   * An event the claim did not load: its {@code field} would be longer than {@code limit} bytes as
+   * text ({@code OutboxConfig.maxLoadBytes()}).
+   */
+  public static MalformedEventException tooLarge(String field, int limit) {
+    return new MalformedEventException(field + ": longer than " + limit + " bytes as text (the load limit: 8 times"
+        + " outbox.maxPayloadBytes, at least 16 MiB), so it was not loaded and cannot be sent (a row written to"
+        + " saga_outbox by hand?)");
   }
 
   private static String kind(String json) {
