@@ -94,8 +94,9 @@ public final class OutboxSql {
    * Unordered claim by lock, in a transaction begun with {@link #lockedClaimTx}: the due rows in
    * the window, locked, left {@code pending}. {@code attempts} comes back as the number this attempt
    * will be ({@link #MARK_SENT_LOCKED} and {@link #MARK_FAILED_LOCKED} store it). $1 batch size, $2
-   * created_at from, $3 created_at before, $4 the load limit ({@link #claimedColumns}): the poller's recent window (an hour either side of
-   * now) or its sweep (the lookback, a day ahead). The window arrives as values, not as
+   * created_at from, $3 created_at before (the poller's recent window, an hour either side of now,
+   * or its sweep, the lookback and a day ahead), $4 the load limit ({@link #claimedColumns}). The
+   * window arrives as values, not as
    * {@code now() - ...}, so the planner prunes partitions while planning: over the daily partitions
    * (a week back, a week ahead) planning fell from 3.6-5.3 ms to 0.8 ms and execution from 0.8-1.8
    * ms to 0.2 ms for a small batch. Rows are stamped by the database's clock, so the day ahead
@@ -105,8 +106,8 @@ public final class OutboxSql {
 
   /**
    * {@link #CLAIM_LOCKED} for rows after a position in the due index: $4 next_attempt_at and $5 id
-   * of the last row of the batch claimed before; $6 the load limit. Through a backlog, a claim from the start of the
-   * index walks every entry of the rows sent in the last moments: they stay in the index until
+   * of the last row of the batch claimed before; $6 the load limit. Through a backlog, a claim from
+   * the start of the index walks every entry of the rows sent in the last moments: they stay in the index until
    * vacuum, and PostgreSQL can only skip them cheaply once no open transaction is older than their
    * "sent" mark, while the claims by lock keep transactions open for a whole publish (a claim of
    * 1,000 spent 35-43 ms before its first row during a drain).
@@ -134,8 +135,8 @@ public final class OutboxSql {
    * waiting out a backoff holds back its own aggregate and no other. Claimed rows are not in the
    * aggregate index (migration V41), so the aggregates with one in flight come from the claimed
    * index: few rows, the batches in flight. $1 batch size, $2 lookback days, $3 claim token, $4 shard
-   * count, $5 lease holder, $6 the load limit ({@link #claimedColumns}). The status/due conditions are repeated on {@code o} so the row re-check
-   * under FOR UPDATE sees a head that another claimer took in the meantime.
+   * count, $5 lease holder, $6 the load limit ({@link #claimedColumns}). The status/due conditions
+   * are repeated on {@code o} so the row re-check under FOR UPDATE sees a head that another claimer took in the meantime.
    */
   public static final String CLAIM_ORDERED = """
       WITH owned AS (

@@ -6,9 +6,8 @@ import io.vertx.core.json.JsonObject;
 /**
  * An outbox row whose payload or headers is not a JSON object, or too large to load, so no relay can
  * build its message. The outbox writer never stores one; a row written by hand can (the columns are
- * plain jsonb). A relay
- * fails that one event with this, as a failed attempt (it ends in dead letters with this text), and
- * publishes the rest of its batch.
+ * plain jsonb). A relay (or, for one not loaded, the poller) fails that one event with this, as a
+ * failed attempt (it ends in dead letters with this text), and publishes the rest of its batch.
  */
 public final class MalformedEventException extends IllegalArgumentException {
   private MalformedEventException(String message) {
