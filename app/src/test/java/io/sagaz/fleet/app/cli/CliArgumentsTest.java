@@ -69,6 +69,15 @@ class CliArgumentsTest {
   }
 
   @Test
+  void aGroupWithoutASubcommandNamesTheOnesThereAre() {
+    assertThat(CliRun.sagaz("partition").err()).contains("name a subcommand: create, list, cleanup or maintain");
+    assertThat(CliRun.sagaz("outbox").err()).contains("name a subcommand: stats, dead-letters or replay");
+    CliRun saga = CliRun.sagaz("saga");
+    assertThat(saga.exit()).isEqualTo(2);
+    assertThat(saga.err()).contains("name a subcommand: list, show, cancel or retry-compensation");
+  }
+
+  @Test
   void aBlankTopicIsRefusedToo() {
     CliRun r = CliRun.sagaz("outbox", "replay", "--topic", " ", "--url", server.url());
 

@@ -1,6 +1,6 @@
 package io.sagaz.fleet.app.cli.outbox;
 
-import picocli.CommandLine;
+import io.sagaz.fleet.app.cli.api.CommandGroup;
 import picocli.CommandLine.Command;
 
 /**
@@ -16,12 +16,5 @@ import picocli.CommandLine.Command;
         DeadLettersCommand.class,
         ReplayCommand.class,
     })
-public final class OutboxCommand implements Runnable {
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: stats, dead-letters or replay");
-  }
+public final class OutboxCommand extends CommandGroup {
 }

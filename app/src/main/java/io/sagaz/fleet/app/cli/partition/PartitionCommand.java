@@ -1,6 +1,6 @@
 package io.sagaz.fleet.app.cli.partition;
 
-import picocli.CommandLine;
+import io.sagaz.fleet.app.cli.api.CommandGroup;
 import picocli.CommandLine.Command;
 
 /**
@@ -16,12 +16,5 @@ import picocli.CommandLine.Command;
         PartitionCleanupCommand.class,
         PartitionMaintainCommand.class,
     })
-public final class PartitionCommand implements Runnable {
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: create, list, cleanup or maintain");
-  }
+public final class PartitionCommand extends CommandGroup {
 }

@@ -1,6 +1,6 @@
 package io.sagaz.fleet.app.cli.saga;
 
-import picocli.CommandLine;
+import io.sagaz.fleet.app.cli.api.CommandGroup;
 import picocli.CommandLine.Command;
 
 /**
@@ -16,12 +16,5 @@ import picocli.CommandLine.Command;
         SagaCancelCommand.class,
         SagaRetryCompensationCommand.class,
     })
-public final class SagaCommand implements Runnable {
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: list, show, cancel or retry-compensation");
-  }
+public final class SagaCommand extends CommandGroup {
 }
