@@ -1,5 +1,6 @@
 package io.sagaz.fleet.app.cli.api;
 
+import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -51,7 +52,7 @@ public abstract class ApiCommand implements Callable<Integer> {
   }
 
   /** Prints the API's answer as it came, for {@code --json}; false when a table is wanted instead. */
-  protected boolean printedAsJson(PrintWriter out, io.vertx.core.json.JsonObject reply) {
+  protected boolean printedAsJson(PrintWriter out, JsonObject reply) {
     if (!api.json()) {
       return false;
     }
